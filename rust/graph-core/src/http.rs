@@ -1,0 +1,278 @@
+//! The one HTTP client of the process and the exchange with Graph: send,
+//! read a bounded body, turn error answers into `GraphError`s.
+
+use std::time::Duration;
+
+use once_cell::sync::OnceCell;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+
+use crate::error::{CoreError, GraphError};
+use crate::events::Events;
+
+/// The largest body we read; beyond it the answer is refused, not buffered.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub const USER_AGENT: &str = concat!(
+    "Microsoft.Graph.CloudCommunications.Rust/",
+    env!("CARGO_PKG_VERSION"),
+    " (PowerShell; graph-core)"
+);
+const MAX_REDIRECTS: usize = 5;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(300);
+
+static CLIENT: OnceCell<reqwest::Client> = OnceCell::new();
+
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let downgrade = attempt
+            .previous()
+            .last()
+            .is_some_and(|prev| prev.scheme() == "https" && attempt.url().scheme() == "http");
+        if downgrade {
+            attempt.error("refused a redirect from https to http")
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("more than 5 redirects")
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// The shared client: built on first use, reused by every call and runspace.
+pub fn client() -> Result<&'static reqwest::Client, CoreError> {
+    CLIENT.get_or_try_init(|| {
+        // Another library in the process may have installed a provider first; either is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .gzip(true)
+            .redirect(redirect_policy())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()
+            .map_err(|e| CoreError::Transport(format!("could not create the HTTP client: {e}")))
+    })
+}
+
+/// A response read in full (within the bound).
+pub struct Exchange {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Exchange {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Headers as a JSON object of name → list of values, for `-ResponseHeadersVariable`.
+    pub fn headers_json(&self) -> Value {
+        let mut map: Map<String, Value> = Map::new();
+        for (name, value) in &self.headers {
+            let entry = map.entry(name.clone()).or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = entry {
+                list.push(Value::String(value.clone()));
+            }
+        }
+        Value::Object(map)
+    }
+}
+
+pub struct JsonPost<'a> {
+    pub url: &'a str,
+    pub bearer: &'a SecretString,
+    pub body: Vec<u8>,
+    pub extra_headers: &'a [(String, String)],
+    pub client_request_id: String,
+    pub timeout: Duration,
+}
+
+fn describe_transport(e: &reqwest::Error) -> String {
+    // reqwest's messages carry the URL; ours name the target separately, so keep only the cause chain.
+    let mut text = String::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    if text.is_empty() {
+        e.to_string()
+    } else {
+        text
+    }
+}
+
+pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchange, CoreError> {
+    let client = client()?;
+    let mut headers = HeaderMap::new();
+    for (name, value) in request.extra_headers {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| CoreError::InvalidArgument(format!("Headers: '{name}' is not a valid header name.")))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| CoreError::InvalidArgument(format!("Headers: the value of '{name}' is not valid header text.")))?;
+        headers.append(name, value);
+    }
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    headers.insert("accept", HeaderValue::from_static("application/json"));
+    headers.insert(
+        "client-request-id",
+        HeaderValue::from_str(&request.client_request_id).expect("a UUID is a valid header value"),
+    );
+    if events.debug {
+        events.debug(debug_request(request.url, &headers, &request.body));
+    }
+    let mut authorization = HeaderValue::from_str(&format!("Bearer {}", request.bearer.expose_secret()))
+        .map_err(|_| CoreError::InvalidArgument("The access token contains characters a header cannot carry.".into()))?;
+    authorization.set_sensitive(true);
+    headers.insert("authorization", authorization);
+
+    let response = client
+        .post(request.url)
+        .headers(headers)
+        .timeout(request.timeout)
+        .body(request.body)
+        .send()
+        .await
+        .map_err(|e| {
+            if e.is_timeout() {
+                CoreError::Timeout(format!(
+                    "The request to {} did not complete within the client timeout of {} s.",
+                    request.url,
+                    request.timeout.as_secs()
+                ))
+            } else {
+                CoreError::Transport(format!(
+                    "Could not reach {}: {}",
+                    request.url,
+                    describe_transport(&e)
+                ))
+            }
+        })?;
+    let status = response.status();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let body = read_bounded(response, request.url).await?;
+    let exchange = Exchange {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_string(),
+        headers,
+        body,
+    };
+    if events.debug {
+        events.debug(debug_response(&exchange));
+    }
+    Ok(exchange)
+}
+
+async fn read_bounded(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>, CoreError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
+    {
+        return Err(CoreError::InvalidResponse(format!(
+            "The response from {url} is larger than {} MiB; it was not read.",
+            MAX_BODY_BYTES / (1024 * 1024)
+        )));
+    }
+    let mut body = Vec::new();
+    loop {
+        let chunk = response.chunk().await.map_err(|e| {
+            CoreError::Transport(format!(
+                "The response from {url} broke off: {}",
+                describe_transport(&e)
+            ))
+        })?;
+        let Some(chunk) = chunk else { break };
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(CoreError::InvalidResponse(format!(
+                "The response from {url} is larger than {} MiB; it was not read.",
+                MAX_BODY_BYTES / (1024 * 1024)
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A non-2xx answer as a Graph error: from its JSON error body when it has one.
+pub fn graph_error(exchange: &Exchange) -> GraphError {
+    let parsed: Option<Value> = serde_json::from_slice(&exchange.body).ok();
+    let error = parsed.as_ref().and_then(|v| v.get("error"));
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let inner = error.and_then(|e| e.get("innerError").or_else(|| e.get("innererror")));
+    let code = text(error.and_then(|e| e.get("code")))
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| exchange.reason.replace(' ', ""));
+    let message = text(error.and_then(|e| e.get("message"))).unwrap_or_else(|| {
+        let kind = exchange.header("content-type").unwrap_or("no content type");
+        format!(
+            "The service answered {} {} with a body that is not a Graph error ({kind}, {} bytes).",
+            exchange.status,
+            exchange.reason,
+            exchange.body.len()
+        )
+    });
+    GraphError {
+        status: exchange.status,
+        reason: exchange.reason.clone(),
+        code,
+        message,
+        date: text(inner.and_then(|i| i.get("date"))).or_else(|| exchange.header("date").map(str::to_string)),
+        request_id: text(inner.and_then(|i| i.get("request-id")))
+            .or_else(|| exchange.header("request-id").map(str::to_string)),
+        client_request_id: text(inner.and_then(|i| i.get("client-request-id")))
+            .filter(|s| !s.is_empty())
+            .or_else(|| exchange.header("client-request-id").map(str::to_string)),
+    }
+}
+
+fn body_text(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+fn header_lines<'a>(headers: impl Iterator<Item = (&'a str, String)>) -> String {
+    headers
+        .map(|(n, v)| format!("{n:<30}: {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Microsoft's `HTTP REQUEST` block; the Authorization header is never part of it.
+fn debug_request(url: &str, headers: &HeaderMap, body: &[u8]) -> String {
+    let lines = header_lines(
+        headers
+            .iter()
+            .filter(|(n, _)| n.as_str() != "authorization")
+            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes()).into_owned())),
+    );
+    format!(
+        "============================ HTTP REQUEST ============================\n\nHTTP Method:\nPOST\n\nAbsolute Uri:\n{url}\n\nHeaders:\n{lines}\n\nBody:\n{}\n",
+        body_text(body)
+    )
+}
+
+fn debug_response(exchange: &Exchange) -> String {
+    let lines = header_lines(exchange.headers.iter().map(|(n, v)| (n.as_str(), v.clone())));
+    format!(
+        "============================ HTTP RESPONSE ============================\n\nStatus Code:\n{} ({})\n\nHeaders:\n{lines}\n\nBody:\n{}\n",
+        exchange.status,
+        exchange.reason,
+        body_text(&exchange.body)
+    )
+}

@@ -1,0 +1,263 @@
+//! The operations the shim can start, each from a JSON request:
+//! `{"op": "...", "verbose": bool, "debug": bool, "args": {...}}`.
+//!
+//! A started operation runs on the shared runtime and reports through its
+//! event channel; cancelling it drops its future at the next await.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::body::{normalize_invite_body, ExpandedBody, Problem};
+use crate::error::CoreError;
+use crate::events::{Event, Events};
+use crate::http::{self, JsonPost, DEFAULT_CLIENT_TIMEOUT};
+use crate::model::INVITE_PARTICIPANTS_OPERATION;
+use crate::output::{shape, TYPE_NAMES_KEY};
+use crate::request::{check_call_id, check_headers, invite_url};
+use crate::session;
+
+/// One runtime for the process, started by the first operation, never by loading.
+static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("graph-core")
+        .enable_all()
+        .build()
+        .expect("the tokio runtime could not start")
+});
+
+static LIVE_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// Calls whose handle or task still exists; tests check it returns to zero.
+pub fn live_calls() -> usize {
+    LIVE_CALLS.load(Ordering::SeqCst)
+}
+
+/// Counts a call while either its handle or its task holds it.
+struct LiveCall;
+
+impl LiveCall {
+    fn new() -> Arc<Self> {
+        LIVE_CALLS.fetch_add(1, Ordering::SeqCst);
+        Arc::new(LiveCall)
+    }
+}
+
+impl Drop for LiveCall {
+    fn drop(&mut self) {
+        LIVE_CALLS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A started operation.
+pub struct Call {
+    pub events: Receiver<Event>,
+    cancel: CancellationToken,
+    _live: Arc<LiveCall>,
+}
+
+impl Call {
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Parses the request now (so the caller may wipe its buffer when this
+/// returns) and runs it in the background.
+pub fn start(request: &[u8]) -> Call {
+    let (tx, rx) = channel();
+    let cancel = CancellationToken::new();
+    let live = LiveCall::new();
+    let parsed: Result<Value, _> = serde_json::from_slice(request);
+    let (op, args, verbose, debug) = match parsed {
+        Ok(Value::Object(mut map)) => (
+            map.get("op").and_then(Value::as_str).unwrap_or("").to_string(),
+            map.remove("args").unwrap_or(Value::Null),
+            map.get("verbose").and_then(Value::as_bool).unwrap_or(false),
+            map.get("debug").and_then(Value::as_bool).unwrap_or(false),
+        ),
+        _ => {
+            let events = Events::new(tx, false, false);
+            let error = CoreError::InvalidArgument("the request is not a JSON object".into());
+            finish(&events, Err(error));
+            return Call { events: rx, cancel, _live: live };
+        }
+    };
+    let events = Events::new(tx, verbose, debug);
+    let token = cancel.clone();
+    let task_live = live.clone();
+    RUNTIME.spawn(async move {
+        let outcome = tokio::select! {
+            biased;
+            _ = token.cancelled() => Err(CoreError::Cancelled),
+            result = run(&op, args, &events) => result,
+        };
+        finish(&events, outcome);
+        drop(task_live);
+    });
+    Call { events: rx, cancel, _live: live }
+}
+
+fn finish(events: &Events, outcome: Result<(), CoreError>) {
+    let ok = outcome.is_ok();
+    if let Err(error) = outcome {
+        for record in error.records() {
+            events.send(Event::Error { error: record });
+        }
+    }
+    events.send(Event::Done { ok });
+}
+
+fn text(args: &Value, name: &str) -> Option<String> {
+    args.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+fn with_type_names(value: impl serde::Serialize, type_name: &str) -> Value {
+    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert(TYPE_NAMES_KEY.into(), json!([type_name]));
+    }
+    value
+}
+
+const CONTEXT_TYPE: &str = "Microsoft.Graph.PowerShell.Authentication.AuthContext";
+const ENVIRONMENT_TYPE: &str = "Microsoft.Graph.PowerShell.Authentication.GraphEnvironment";
+
+async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError> {
+    match op {
+        "invite" => invite(args, events).await,
+        "connect" => {
+            let environment = text(&args, "environment").unwrap_or_else(|| "Global".into());
+            let token = match args.get_mut("accessToken").map(Value::take) {
+                Some(Value::String(token)) => SecretString::from(token),
+                _ => {
+                    return Err(CoreError::InvalidArgument(
+                        "AccessToken is required.".into(),
+                    ))
+                }
+            };
+            let context = session::connect_with_token(token, &environment)?;
+            events.verbose(format!("Connected to environment '{}' with a user-provided access token.", context.environment));
+            events.result(with_type_names(context, CONTEXT_TYPE), None);
+            Ok(())
+        }
+        "disconnect" => {
+            match session::disconnect() {
+                Some(context) => events.result(with_type_names(context, CONTEXT_TYPE), None),
+                None => {
+                    return Err(CoreError::InvalidArgument(
+                        "No application to sign out from.".into(),
+                    ))
+                }
+            }
+            Ok(())
+        }
+        "getContext" => {
+            if let Some(context) = session::context() {
+                events.result(with_type_names(context, CONTEXT_TYPE), None);
+            }
+            Ok(())
+        }
+        "getEnvironments" => {
+            let name = text(&args, "name");
+            for environment in session::environments(name.as_deref()) {
+                events.result(with_type_names(environment, ENVIRONMENT_TYPE), None);
+            }
+            Ok(())
+        }
+        "addEnvironment" => {
+            let environment = session::add_environment(
+                &text(&args, "name").unwrap_or_default(),
+                &text(&args, "graphEndpoint").unwrap_or_default(),
+                &text(&args, "azureADEndpoint").unwrap_or_default(),
+            )?;
+            events.result(with_type_names(environment, ENVIRONMENT_TYPE), None);
+            Ok(())
+        }
+        other => Err(CoreError::UnknownOperation(other.to_string())),
+    }
+}
+
+async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
+    let call_id = check_call_id(args.get("callId").and_then(Value::as_str))?.to_string();
+    let mut take = |name: &str| args.get_mut(name).map(Value::take);
+    let body = if take("expanded").and_then(|v| v.as_bool()).unwrap_or(false) {
+        ExpandedBody {
+            participants: take("participants"),
+            client_context: take("clientContext"),
+            additional_properties: take("additionalProperties"),
+        }
+        .into_body()
+        .map_err(CoreError::InvalidBody)?
+    } else {
+        take("body").filter(|b| !b.is_null()).ok_or_else(|| {
+            CoreError::InvalidBody(vec![Problem {
+                path: String::new(),
+                message: "BodyParameter is null: give the invite body as a hashtable".into(),
+            }])
+        })?
+    };
+    let headers = check_headers(args.get("headers"))?;
+    let normalized = normalize_invite_body(&body).map_err(CoreError::InvalidBody)?;
+    let validated_before = args.get("validated").and_then(Value::as_bool).unwrap_or(false);
+    if !validated_before {
+        for warning in &normalized.warnings {
+            events.warning(warning.clone());
+        }
+    }
+    if args.get("validateOnly").and_then(Value::as_bool).unwrap_or(false) {
+        events.result(json!({ "body": normalized.body }), None);
+        return Ok(());
+    }
+
+    let auth = session::authorization()?;
+    let url = invite_url(&auth.environment.graph_endpoint, &call_id);
+    let client_request_id = uuid::Uuid::new_v4().to_string();
+    events.verbose(format!(
+        "Environment '{}': POST {url} (client-request-id {client_request_id})",
+        auth.environment.name
+    ));
+    let body_bytes = serde_json::to_vec(&normalized.body)
+        .map_err(|e| CoreError::InvalidArgument(format!("the body could not be serialized: {e}")))?;
+    let exchange = http::post_json(
+        JsonPost {
+            url: &url,
+            bearer: &auth.bearer,
+            body: body_bytes,
+            extra_headers: &headers,
+            client_request_id,
+            timeout: DEFAULT_CLIENT_TIMEOUT,
+        },
+        events,
+    )
+    .await?;
+    events.verbose(format!("Graph answered {} {}", exchange.status, exchange.reason));
+    if !(200..300).contains(&exchange.status) {
+        return Err(CoreError::Graph(Box::new(http::graph_error(&exchange))));
+    }
+    let headers_json = exchange.headers_json();
+    if exchange.body.iter().all(u8::is_ascii_whitespace) {
+        events.result(Value::Null, Some(headers_json));
+        return Ok(());
+    }
+    let value: Value = serde_json::from_slice(&exchange.body).map_err(|e| {
+        CoreError::InvalidResponse(format!(
+            "Graph answered {} but its body is not valid JSON ({e}).",
+            exchange.status
+        ))
+    })?;
+    events.result(shape(&INVITE_PARTICIPANTS_OPERATION, &value), Some(headers_json));
+    Ok(())
+}

@@ -1,0 +1,590 @@
+//! A local emulator of the parts of Microsoft Graph the module talks to.
+//!
+//! It is written from Graph's documentation, not from `graph-core`, so that a
+//! mistake in our client model cannot hide in its own test server. It listens
+//! on loopback only, records every request it receives, and lets tests script
+//! the next answers for a call id through its control endpoint (`/_emulator`).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// Errors the emulator itself can meet while starting.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    #[error("the emulator listens on loopback only; {0} is not a loopback address")]
+    NotLoopback(String),
+    #[error("could not start the emulator: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// The bearer token the invite endpoint accepts.
+    pub token: String,
+    /// The loopback address to bind; port 0 picks a free port.
+    pub bind: SocketAddr,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            token: "emulator-token".to_string(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+/// One request as it reached the emulator. The bearer token itself is never
+/// recorded: only its scheme and whether it was the accepted one.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedRequest {
+    pub method: String,
+    /// The path exactly as sent, still percent-encoded.
+    pub raw_path: String,
+    /// The call id after percent-decoding, when the path names one.
+    pub call_id: Option<String>,
+    /// Header names in lower case; `authorization` is left out.
+    pub headers: HashMap<String, String>,
+    pub auth_scheme: Option<String>,
+    pub token_accepted: bool,
+    /// The body parsed as JSON, or `null` when it was not JSON.
+    pub body: Value,
+    pub body_text: String,
+}
+
+/// A scripted answer for the next request on a call id.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ScriptedAnswer {
+    pub status: u16,
+    #[serde(default)]
+    pub headers: HashMap<String, String>,
+    /// A JSON body; when absent, errors get a Graph-shaped error body.
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// A raw body, sent as it is (for HTML pages and broken JSON).
+    #[serde(default)]
+    pub body_text: Option<String>,
+    /// Wait this long before answering.
+    #[serde(default)]
+    pub delay_ms: u64,
+}
+
+#[derive(Default)]
+struct Shared {
+    requests: Vec<RecordedRequest>,
+    scripts: HashMap<String, VecDeque<ScriptedAnswer>>,
+    missing_calls: HashSet<String>,
+}
+
+struct AppState {
+    token: String,
+    shared: Mutex<Shared>,
+}
+
+impl AppState {
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A poisoned lock only means a handler panicked; the data is still usable.
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running emulator on its own thread and runtime; stops when dropped.
+pub struct RunningEmulator {
+    base_url: String,
+    state: Arc<AppState>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.lock().requests.clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.state.lock().requests.clear();
+    }
+
+    pub fn script(&self, call_id: &str, answers: Vec<ScriptedAnswer>) {
+        self.state
+            .lock()
+            .scripts
+            .entry(call_id.to_string())
+            .or_default()
+            .extend(answers);
+    }
+
+    pub fn mark_missing(&self, call_id: &str) {
+        self.state.lock().missing_calls.insert(call_id.to_string());
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts an emulator on a thread of its own, so that blocking tests (FFI
+/// tests, for one) can use it as well as async ones.
+pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
+    if !config.bind.ip().is_loopback() {
+        return Err(EmulatorError::NotLoopback(config.bind.ip().to_string()));
+    }
+    let std_listener = std::net::TcpListener::bind(config.bind)?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    let base_url = match addr {
+        SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
+    };
+    let state = Arc::new(AppState {
+        token: config.token,
+        shared: Mutex::new(Shared::default()),
+    });
+    let app = router(state.clone(), base_url.clone());
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
+    let thread = std::thread::Builder::new()
+        .name("graph-emulator".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(std_listener) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(()));
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stop_rx.await;
+                    })
+                    .await;
+            });
+            // Connections held open by scripted delays must not keep the thread alive.
+            runtime.shutdown_timeout(Duration::from_millis(100));
+        })?;
+    ready_rx
+        .recv()
+        .map_err(|_| std::io::Error::other("emulator thread ended before it was ready"))??;
+    Ok(RunningEmulator {
+        base_url,
+        state,
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    })
+}
+
+fn router(state: Arc<AppState>, base_url: String) -> Router {
+    let base = Arc::new(base_url);
+    let invite_state = state.clone();
+    Router::new()
+        .route(
+            "/{version}/communications/calls/{call_id}/participants/{action}",
+            post(
+                move |Path((version, call_id, action)): Path<(String, String, String)>,
+                      method: Method,
+                      uri: Uri,
+                      headers: HeaderMap,
+                      body: Bytes| {
+                    let state = invite_state.clone();
+                    let base = base.clone();
+                    async move {
+                        invite(
+                            state, &base, version, call_id, action, method, uri, headers, body,
+                        )
+                        .await
+                    }
+                },
+            ),
+        )
+        .route("/_emulator/requests", get(list_requests))
+        .route("/_emulator/requests", delete(clear_requests))
+        .route("/_emulator/calls/{call_id}/script", post(script_call))
+        .route("/_emulator/calls/{call_id}/missing", post(mark_call_missing))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn list_requests(State(state): State<Arc<AppState>>) -> Json<Vec<RecordedRequest>> {
+    Json(state.lock().requests.clone())
+}
+
+async fn clear_requests(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.lock().requests.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn script_call(
+    State(state): State<Arc<AppState>>,
+    Path(call_id): Path<String>,
+    Json(answers): Json<Vec<ScriptedAnswer>>,
+) -> StatusCode {
+    state
+        .lock()
+        .scripts
+        .entry(call_id)
+        .or_default()
+        .extend(answers);
+    StatusCode::NO_CONTENT
+}
+
+async fn mark_call_missing(
+    State(state): State<Arc<AppState>>,
+    Path(call_id): Path<String>,
+) -> StatusCode {
+    state.lock().missing_calls.insert(call_id);
+    StatusCode::NO_CONTENT
+}
+
+async fn not_found(uri: Uri) -> Response {
+    graph_error(
+        StatusCode::NOT_FOUND,
+        "UnknownError",
+        &format!("Resource not found for the segment '{}'.", uri.path()),
+        None,
+    )
+}
+
+/// A Graph-shaped error response.
+fn graph_error(status: StatusCode, code: &str, message: &str, client_request_id: Option<&str>) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+    let body = json!({
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {
+                "date": now_iso8601(),
+                "request-id": request_id,
+                "client-request-id": client_request_id.unwrap_or(""),
+            }
+        }
+    });
+    let mut response = (status, Json(body)).into_response();
+    let headers = response.headers_mut();
+    insert_header(headers, "request-id", &request_id);
+    insert_header(headers, "date", &date);
+    if let Some(id) = client_request_id {
+        insert_header(headers, "client-request-id", id);
+    }
+    response
+}
+
+fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::from_str(value)) {
+        headers.insert(n, v);
+    }
+}
+
+fn now_iso8601() -> String {
+    // RFC 3339 without pulling in a date crate: derived from the HTTP date's parts is awkward,
+    // so compute from the Unix time directly.
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn invite(
+    state: Arc<AppState>,
+    base_url: &str,
+    version: String,
+    call_id: String,
+    action: String,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body_text = String::from_utf8_lossy(&body).into_owned();
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let (auth_scheme, presented) = match headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(v) => match v.split_once(' ') {
+            Some((scheme, token)) => (Some(scheme.to_string()), Some(token.to_string())),
+            None => (Some(v.to_string()), None),
+        },
+        None => (None, None),
+    };
+    let token_accepted = auth_scheme.as_deref() == Some("Bearer")
+        && presented.as_deref() == Some(state.token.as_str());
+    let client_request_id = headers
+        .get("client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let recorded_headers = headers
+        .iter()
+        .filter(|(name, _)| name.as_str() != "authorization")
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let scripted = {
+        let mut shared = state.lock();
+        shared.requests.push(RecordedRequest {
+            method: method.to_string(),
+            raw_path: uri.path().to_string(),
+            call_id: Some(call_id.clone()),
+            headers: recorded_headers,
+            auth_scheme: auth_scheme.clone(),
+            token_accepted,
+            body: parsed.clone(),
+            body_text,
+        });
+        shared.scripts.get_mut(&call_id).and_then(VecDeque::pop_front)
+    };
+    let crid = client_request_id.as_deref();
+
+    if version != "v1.0" && version != "beta" {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            &format!("Invalid version: {version}"),
+            crid,
+        );
+    }
+    if action != "invite" && action != "microsoft.graph.invite" {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            &format!("Resource not found for the segment '{action}'."),
+            crid,
+        );
+    }
+    if auth_scheme.is_none() {
+        return graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+            crid,
+        );
+    }
+    if !token_accepted {
+        return graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token validation failure. Invalid audience.",
+            crid,
+        );
+    }
+    if let Some(answer) = scripted {
+        return scripted_response(answer, crid).await;
+    }
+    if state.lock().missing_calls.contains(&call_id) {
+        return graph_error(StatusCode::NOT_FOUND, "8502", "Call not found.", crid);
+    }
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+        return graph_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UnsupportedMediaType",
+            "The request's content type must be application/json.",
+            crid,
+        );
+    }
+    if let Err(problem) = check_invite_body(&parsed) {
+        return graph_error(StatusCode::BAD_REQUEST, "BadRequest", &problem, crid);
+    }
+
+    let operation_id = uuid::Uuid::new_v4().to_string();
+    let mut operation = Map::new();
+    operation.insert(
+        "@odata.type".into(),
+        json!("#microsoft.graph.inviteParticipantsOperation"),
+    );
+    operation.insert("id".into(), json!(operation_id));
+    operation.insert("status".into(), json!("running"));
+    operation.insert(
+        "clientContext".into(),
+        parsed.get("clientContext").cloned().unwrap_or(Value::Null),
+    );
+    operation.insert("resultInfo".into(), Value::Null);
+    operation.insert(
+        "participants".into(),
+        parsed.get("participants").cloned().unwrap_or(json!([])),
+    );
+    let mut response = (StatusCode::OK, Json(Value::Object(operation))).into_response();
+    let out = response.headers_mut();
+    insert_header(
+        out,
+        "location",
+        &format!("{base_url}/{version}/communications/calls/{call_id}/operations/{operation_id}"),
+    );
+    insert_header(out, "request-id", &uuid::Uuid::new_v4().to_string());
+    insert_header(out, "date", &httpdate::fmt_http_date(std::time::SystemTime::now()));
+    if let Some(id) = crid {
+        insert_header(out, "client-request-id", id);
+    }
+    response
+}
+
+async fn scripted_response(answer: ScriptedAnswer, crid: Option<&str>) -> Response {
+    if answer.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(answer.delay_ms)).await;
+    }
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = if let Some(text) = answer.body_text {
+        (status, text).into_response()
+    } else if let Some(body) = answer.body {
+        (status, Json(body)).into_response()
+    } else if status.is_success() {
+        (status, Json(json!({"id": uuid::Uuid::new_v4().to_string(), "status": "running"})))
+            .into_response()
+    } else {
+        graph_error(
+            status,
+            status.canonical_reason().unwrap_or("UnknownError"),
+            "Scripted failure.",
+            crid,
+        )
+    };
+    for (name, value) in &answer.headers {
+        insert_header(response.headers_mut(), &name.to_ascii_lowercase(), value);
+    }
+    response
+}
+
+/// What Graph refuses with 400: the shape of invitationParticipantInfo as documented.
+fn check_invite_body(body: &Value) -> Result<(), String> {
+    let object = body
+        .as_object()
+        .ok_or("Empty Payload. JSON content expected.")?;
+    let participants = object
+        .get("participants")
+        .and_then(Value::as_array)
+        .ok_or("The participants field is required.")?;
+    if participants.is_empty() {
+        return Err("The participants field must contain at least one participant.".into());
+    }
+    for (i, participant) in participants.iter().enumerate() {
+        let p = participant
+            .as_object()
+            .ok_or(format!("participants[{i}] must be an invitationParticipantInfo object."))?;
+        let identity = p
+            .get("identity")
+            .and_then(Value::as_object)
+            .ok_or(format!("participants[{i}].identity is required."))?;
+        if identity.keys().all(|k| k.starts_with('@')) {
+            return Err(format!("participants[{i}].identity must name at least one identity."));
+        }
+        for flag in ["hidden", "removeFromDefaultAudioRoutingGroup"] {
+            if let Some(v) = p.get(flag) {
+                if !v.is_boolean() && !v.is_null() {
+                    return Err(format!("participants[{i}].{flag} must be a boolean."));
+                }
+            }
+        }
+        for text in ["participantId", "replacesCallId"] {
+            if let Some(v) = p.get(text) {
+                if !v.is_string() && !v.is_null() {
+                    return Err(format!("participants[{i}].{text} must be a string."));
+                }
+            }
+        }
+    }
+    if let Some(ctx) = object.get("clientContext") {
+        if !ctx.is_string() && !ctx.is_null() {
+            return Err("clientContext must be a string.".into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_are_right() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
+    }
+
+    #[test]
+    fn refuses_non_loopback_bind() {
+        let config = EmulatorConfig {
+            bind: "0.0.0.0:0".parse().unwrap(),
+            ..EmulatorConfig::default()
+        };
+        assert!(matches!(spawn(config), Err(EmulatorError::NotLoopback(_))));
+    }
+
+    #[test]
+    fn body_checks_follow_graph() {
+        assert!(check_invite_body(&json!({"participants": [{"identity": {"user": {"id": "x"}}}]})).is_ok());
+        assert!(check_invite_body(&json!({"participants": []})).is_err());
+        assert!(check_invite_body(&json!({"participants": [{"hidden": true}]})).is_err());
+        assert!(check_invite_body(&json!({"participants": [{"identity": {"user": {}}, "hidden": "yes"}]})).is_err());
+    }
+}

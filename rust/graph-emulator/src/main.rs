@@ -1,0 +1,61 @@
+//! `graph-emulator --port 0 --token T`: prints its base URL on the first line,
+//! then serves until it is stopped (Ctrl+C or end of its standard input is not needed).
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+
+use graph_emulator::{spawn, EmulatorConfig};
+
+const USAGE: &str = "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN]";
+
+fn main() {
+    let mut config = EmulatorConfig::default();
+    let mut port: u16 = 0;
+    let mut ip: IpAddr = config.bind.ip();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next().unwrap_or_else(|| {
+                eprintln!("{name} needs a value\n{USAGE}");
+                std::process::exit(2)
+            })
+        };
+        match arg.as_str() {
+            "--port" => {
+                port = value("--port").parse().unwrap_or_else(|_| {
+                    eprintln!("--port expects a number from 0 to 65535");
+                    std::process::exit(2)
+                })
+            }
+            "--bind" => {
+                ip = value("--bind").parse().unwrap_or_else(|_| {
+                    eprintln!("--bind expects an IP address");
+                    std::process::exit(2)
+                })
+            }
+            "--token" => config.token = value("--token"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return;
+            }
+            other => {
+                eprintln!("unknown argument '{other}'\n{USAGE}");
+                std::process::exit(2)
+            }
+        }
+    }
+    config.bind = SocketAddr::new(ip, port);
+    let emulator = match spawn(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1)
+        }
+    };
+    println!("{}", emulator.base_url());
+    let _ = std::io::stdout().flush();
+    // Serve until the process is killed.
+    loop {
+        std::thread::park();
+    }
+}
