@@ -1,0 +1,127 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, stages, tests and demonstrates the Graph invite modules.
+.DESCRIPTION
+    Build (default): the Rust workspace (release), the C# shims, the MAML help, and
+    installable module folders under out/modules/<Name>/.
+    Test: Build, then every cargo test and every Pester test (in a child pwsh -NoProfile).
+    Demo: Build, then start the local Graph emulator, connect to it and run the seed's first example.
+.EXAMPLE
+    pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+. (Join-Path $root 'tools/BuildHelpers.ps1')
+
+$version = Get-ProductVersion -CargoToml (Join-Path $root 'Cargo.toml')
+$cargoProfile = if ($Configuration -eq 'Release') { 'release' } else { 'debug' }
+[string[]] $cargoFlags = if ($Configuration -eq 'Release') { @('--release') } else { @() }
+$target = Join-Path $root 'target' $cargoProfile
+$outModules = Join-Path $root 'out' 'modules'
+$emulatorPath = Join-Path $target ('graph-emulator' + $(if ($IsWindows) { '.exe' } else { '' }))
+
+function Invoke-Build {
+    Write-Host "==> Rust workspace ($cargoProfile), version $version"
+    Invoke-Native cargo build --workspace --locked @cargoFlags
+
+    Write-Host '==> C# shims'
+    foreach ($project in 'Microsoft.Graph.Authentication/Microsoft.Graph.Authentication.Shim.csproj',
+        'Microsoft.Graph.CloudCommunications/Microsoft.Graph.CloudCommunications.Shim.csproj') {
+        Invoke-Native dotnet build (Join-Path $root 'dotnet-shim' $project) -c $Configuration -nologo -v q "-p:Version=$version"
+    }
+
+    Write-Host "==> Staging modules in $outModules"
+    $rid = Get-RuntimeIdentifier
+    $nativeName = Get-NativeLibraryName
+    foreach ($module in 'Microsoft.Graph.Authentication', 'Microsoft.Graph.CloudCommunications') {
+        $stage = Join-Path $outModules $module
+        if (Test-Path $stage) { Remove-Item $stage -Recurse -Force }
+        New-Item -ItemType Directory -Path $stage | Out-Null
+        $source = Join-Path $root 'module' $module
+        $assembly = if ($module -eq 'Microsoft.Graph.Authentication') { 'GraphRust.Authentication' } else { 'GraphRust.CloudCommunications' }
+        $bin = Join-Path $root 'dotnet-shim' $module 'bin' $Configuration
+        Copy-Item (Join-Path $bin "$assembly.dll") $stage
+        Get-ChildItem $source -File | Where-Object Extension -In '.psd1', '.ps1xml', '.txt' | Copy-Item -Destination $stage
+        Set-ManifestVersion -Path (Join-Path $stage "$module.psd1") -Version $version
+        $docs = Join-Path $source 'docs'
+        if (Test-Path $docs) {
+            $helpDir = Join-Path $stage 'en-US'
+            New-Item -ItemType Directory -Path $helpDir | Out-Null
+            $pages = @(Get-ChildItem $docs -Filter '*.md' | Where-Object Name -NotLike 'about_*')
+            if ($pages) {
+                ConvertTo-MamlHelp -MarkdownPath $pages.FullName -OutputPath (Join-Path $helpDir "$assembly.dll-Help.xml")
+            }
+            Get-ChildItem $docs -Filter 'about_*.md' | ForEach-Object {
+                Copy-Item $_.FullName (Join-Path $helpDir ($_.BaseName + '.help.txt'))
+            }
+        }
+        if ($module -eq 'Microsoft.Graph.Authentication') {
+            $nativeDir = Join-Path $stage 'runtimes' $rid 'native'
+            New-Item -ItemType Directory -Path $nativeDir | Out-Null
+            Copy-Item (Join-Path $target $nativeName) $nativeDir
+        }
+    }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Write-Host '==> cargo test'
+    Invoke-Native cargo test --workspace --locked @cargoFlags
+
+    Write-Host '==> Pester (child pwsh -NoProfile)'
+    $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $pester) {
+        Write-Host 'Pester 5 is not installed; installing it from the PowerShell Gallery for the current user.'
+        if (Get-Command Install-PSResource -ErrorAction SilentlyContinue) {
+            Install-PSResource -Name Pester -Version '[5.5.0,6.0.0)' -Scope CurrentUser -TrustRepository
+        } else {
+            Install-Module -Name Pester -MinimumVersion 5.5.0 -MaximumVersion 5.99.99 -Scope CurrentUser -Force -SkipPublisherCheck
+        }
+        $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
+    }
+    $env:GRAPH_EMULATOR_PATH = $emulatorPath
+    $env:GRAPH_TEST_MODULES = $outModules
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$($pester.Path)'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$(Join-Path $root 'tests')'
+`$config.Run.Exit = `$true
+`$config.Output.Verbosity = 'Detailed'
+`$config.TestResult.Enabled = `$true
+`$config.TestResult.OutputPath = '$(Join-Path $root 'out' 'pester-results.xml')'
+Invoke-Pester -Configuration `$config
+"@
+    Invoke-Native (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $token = [Guid]::NewGuid().ToString('N')
+    $emulator = Start-GraphEmulator -Path $emulatorPath -Token $token
+    try {
+        $env:PSModulePath = $outModules + [IO.Path]::PathSeparator + $env:PSModulePath
+        $demo = Join-Path $root 'tools' 'Demo.ps1'
+        $env:GRAPH_DEMO_TOKEN = $token
+        Invoke-Native (Get-PwshPath) -NoProfile -NonInteractive -File $demo -BaseUrl $emulator.BaseUrl
+    } finally {
+        Stop-GraphEmulator $emulator
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+}

@@ -1,0 +1,255 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text.Json;
+using GraphRust.Authentication;
+using GraphRust.Authentication.Json;
+using Microsoft.Graph.PowerShell.Models;
+
+namespace GraphRust.CloudCommunications.Commands
+{
+    /// <summary>
+    /// Invite participants to the active call: POST /communications/calls/{call-id}/participants/invite.
+    /// Binds Microsoft's four parameter sets; the body is validated natively before anything is sent.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "MgInviteCommunicationCallParticipant", DefaultParameterSetName = InviteExpanded,
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(IMicrosoftGraphInviteParticipantsOperation))]
+    public sealed class InvokeMgInviteCommunicationCallParticipantCommand : NativeCmdlet
+    {
+        private const string Invite = "Invite";
+        private const string InviteExpanded = "InviteExpanded";
+        private const string InviteViaIdentity = "InviteViaIdentity";
+        private const string InviteViaIdentityExpanded = "InviteViaIdentityExpanded";
+        private const string ShouldProcessTarget = "Call remote 'POST /communications/calls/{call-id}/participants/invite' operation";
+
+        [Parameter(ParameterSetName = Invite, Mandatory = true)]
+        [Parameter(ParameterSetName = InviteExpanded, Mandatory = true)]
+        public string? CallId { get; set; }
+
+        [Parameter(ParameterSetName = InviteViaIdentity, Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = InviteViaIdentityExpanded, Mandatory = true, ValueFromPipeline = true)]
+        public ICloudCommunicationsIdentity? InputObject { get; set; }
+
+        [Parameter(ParameterSetName = Invite, Mandatory = true, ValueFromPipeline = true)]
+        [Parameter(ParameterSetName = InviteViaIdentity, Mandatory = true, ValueFromPipeline = true)]
+        public IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema? BodyParameter { get; set; }
+
+        [Parameter(ParameterSetName = InviteExpanded)]
+        [Parameter(ParameterSetName = InviteViaIdentityExpanded)]
+        public Hashtable? AdditionalProperties { get; set; }
+
+        [Parameter(ParameterSetName = InviteExpanded)]
+        [Parameter(ParameterSetName = InviteViaIdentityExpanded)]
+        public string? ClientContext { get; set; }
+
+        [Parameter(ParameterSetName = InviteExpanded)]
+        [Parameter(ParameterSetName = InviteViaIdentityExpanded)]
+        public IMicrosoftGraphInvitationParticipantInfo[]? Participants { get; set; }
+
+        [Parameter]
+        [Alias("RHV")]
+        public string? ResponseHeadersVariable { get; set; }
+
+        [Parameter(ValueFromPipeline = true)]
+        public IDictionary? Headers { get; set; }
+
+        private bool headersFromCommandLine;
+
+        protected override void BeginProcessing()
+        {
+            // Only command-line arguments are bound at this point; pipeline input comes later.
+            headersFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Headers));
+        }
+
+        protected override void ProcessRecord()
+        {
+            ResolvePipelineDictionary();
+            bool viaIdentity = ParameterSetName.StartsWith(InviteViaIdentity, StringComparison.Ordinal);
+            string? callId = viaIdentity ? CallIdOf(InputObject) : CallId;
+            if (viaIdentity && string.IsNullOrEmpty(callId))
+            {
+                ThrowTerminatingError(ArgumentError(
+                    "InputObjectCallIdMissing", "InputObject has null value for InputObject.CallId", InputObject));
+            }
+
+            JsonElement? normalized = null;
+            try
+            {
+                bool valid = RunNative("invite", writer =>
+                {
+                    writer.WriteString("callId", callId);
+                    writer.WriteBoolean("validateOnly", true);
+                    WriteBody(writer);
+                    WriteHeaders(writer);
+                }, onResult: (value, _) => normalized = value.GetProperty("body").Clone());
+                if (!valid || normalized is null)
+                {
+                    return;
+                }
+            }
+            catch (JsonConversionException e)
+            {
+                WriteError(ArgumentError("InvalidBody", $"Invalid invite body: {e.Message}", e.Path));
+                return;
+            }
+
+            if (!ShouldProcess(ShouldProcessTarget, $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}"))
+            {
+                return;
+            }
+
+            RunNative("invite", writer =>
+            {
+                writer.WriteString("callId", callId);
+                writer.WriteBoolean("validated", true);
+                writer.WritePropertyName("body");
+                normalized.Value.WriteTo(writer);
+                WriteHeaders(writer);
+            }, onResult: (value, headers) =>
+            {
+                if (ResponseHeadersVariable is not null && headers is JsonElement h)
+                {
+                    SessionState.PSVariable.Set(ResponseHeadersVariable, HeaderDictionary(h));
+                }
+
+                if (value.ValueKind != JsonValueKind.Null)
+                {
+                    WriteObject(PowerShellObjectBuilder.Build(value));
+                }
+            });
+        }
+
+        /// <summary>
+        /// -Headers, -BodyParameter and -InputObject all take pipeline input by value (as in Microsoft's
+        /// module), so PowerShell binds a piped dictionary to -Headers as well. A piped dictionary is the
+        /// body or the identity when it was bound to those, or when no body was given any other way;
+        /// it is headers only when the body came from the command line.
+        /// </summary>
+        private void ResolvePipelineDictionary()
+        {
+            if (headersFromCommandLine || Headers is null)
+            {
+                return;
+            }
+
+            object piped = Headers;
+            if (SameValue(BodyParameter, piped) || SameValue(InputObject, piped))
+            {
+                Headers = null;
+                return;
+            }
+
+            bool expandedBodyGiven = Participants is not null || AdditionalProperties is not null
+                || MyInvocation.BoundParameters.ContainsKey(nameof(ClientContext));
+            if (ParameterSetName == InviteExpanded && !expandedBodyGiven)
+            {
+                BodyParameter = new PowerShellValue(piped);
+                Headers = null;
+                pipedBodySet = Invite;
+            }
+        }
+
+        private string? pipedBodySet;
+
+        private string EffectiveParameterSet => pipedBodySet ?? ParameterSetName;
+
+        private static bool SameValue(object? wrapped, object piped)
+        {
+            object? value = wrapped is IWrapsPowerShellValue w ? w.WrappedValue : wrapped;
+            if (value is PSObject pso)
+            {
+                value = pso.BaseObject;
+            }
+
+            return ReferenceEquals(value, piped);
+        }
+
+        private void WriteBody(Utf8JsonWriter writer)
+        {
+            if (EffectiveParameterSet.EndsWith("Expanded", StringComparison.Ordinal))
+            {
+                writer.WriteBoolean("expanded", true);
+                if (Participants is not null)
+                {
+                    writer.WritePropertyName("participants");
+                    PowerShellJsonWriter.Write(writer, Participants, "participants");
+                }
+
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(ClientContext)))
+                {
+                    writer.WriteString("clientContext", ClientContext);
+                }
+
+                if (AdditionalProperties is not null)
+                {
+                    writer.WritePropertyName("additionalProperties");
+                    PowerShellJsonWriter.Write(writer, AdditionalProperties, string.Empty);
+                }
+            }
+            else
+            {
+                writer.WritePropertyName("body");
+                PowerShellJsonWriter.Write(writer, BodyParameter, string.Empty);
+            }
+        }
+
+        private void WriteHeaders(Utf8JsonWriter writer)
+        {
+            if (Headers is not null)
+            {
+                writer.WritePropertyName("headers");
+                PowerShellJsonWriter.Write(writer, Headers, "Headers");
+            }
+        }
+
+        /// <summary>InputObject.CallId, found case-insensitively on a dictionary or an object.</summary>
+        private static string? CallIdOf(object? input)
+        {
+            object? value = input is IWrapsPowerShellValue w ? w.WrappedValue : input;
+            if (value is PSObject pso && pso.BaseObject is IDictionary)
+            {
+                value = pso.BaseObject;
+            }
+
+            object? callId = null;
+            if (value is IDictionary dict)
+            {
+                foreach (DictionaryEntry entry in dict)
+                {
+                    if (string.Equals(entry.Key?.ToString(), "CallId", StringComparison.OrdinalIgnoreCase))
+                    {
+                        callId = entry.Value;
+                        break;
+                    }
+                }
+            }
+            else if (value is not null)
+            {
+                callId = PSObject.AsPSObject(value).Properties["CallId"]?.Value;
+            }
+
+            return callId is PSObject p ? Convert.ToString(p.BaseObject, CultureInfo.InvariantCulture) : Convert.ToString(callId, CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>The response headers as a case-insensitive dictionary of name to values.</summary>
+        private static Dictionary<string, string[]> HeaderDictionary(JsonElement headers)
+        {
+            var result = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            foreach (JsonProperty header in headers.EnumerateObject())
+            {
+                var values = new List<string>();
+                foreach (JsonElement v in header.Value.EnumerateArray())
+                {
+                    values.Add(v.GetString() ?? string.Empty);
+                }
+
+                result[header.Name] = values.ToArray();
+            }
+
+            return result;
+        }
+    }
+}

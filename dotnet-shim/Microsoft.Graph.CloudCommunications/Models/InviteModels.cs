@@ -1,0 +1,88 @@
+using System;
+using System.Collections;
+using System.ComponentModel;
+using System.Management.Automation;
+using GraphRust.Authentication.Json;
+
+// The interface names are Microsoft's, so parameter metadata and OutputType read as in their module.
+namespace Microsoft.Graph.PowerShell.Models
+{
+    /// <summary>The invite request body (-BodyParameter). Any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>One participant to invite (-Participants). Any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphInvitationParticipantInfo
+    {
+    }
+
+    /// <summary>The identity of a call (-InputObject): any hashtable or object with a CallId.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface ICloudCommunicationsIdentity
+    {
+    }
+
+    /// <summary>The operation the invite returns (output type).</summary>
+    public interface IMicrosoftGraphInviteParticipantsOperation
+    {
+    }
+
+    /// <summary>
+    /// Holds the PowerShell value a parameter was given, unchanged: the body is converted
+    /// to JSON generically and validated by the native side, not here.
+    /// </summary>
+    public sealed class PowerShellValue :
+        IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema,
+        IMicrosoftGraphInvitationParticipantInfo,
+        ICloudCommunicationsIdentity,
+        IWrapsPowerShellValue
+    {
+        public PowerShellValue(object? value)
+        {
+            WrappedValue = value;
+        }
+
+        public object? WrappedValue { get; }
+
+        public override string ToString() => WrappedValue?.ToString() ?? string.Empty;
+    }
+
+    /// <summary>Lets PowerShell bind hashtables, ordered dictionaries and objects to the model interfaces.</summary>
+    public sealed class PowerShellValueConverter : PSTypeConverter
+    {
+        private static bool IsModel(Type t) =>
+            t == typeof(IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema)
+            || t == typeof(IMicrosoftGraphInvitationParticipantInfo)
+            || t == typeof(ICloudCommunicationsIdentity);
+
+        private static bool IsObjectLike(object? value)
+        {
+            object? inner = value is PSObject pso ? pso.BaseObject : value;
+            return inner is IDictionary || inner is PSCustomObject || inner is PowerShellValue
+                || (inner is not null && inner is not string && !inner.GetType().IsPrimitive && inner is not IEnumerable);
+        }
+
+        public override bool CanConvertFrom(object sourceValue, Type destinationType) =>
+            IsModel(destinationType) && IsObjectLike(sourceValue);
+
+        public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+        {
+            if (!CanConvertFrom(sourceValue, destinationType))
+            {
+                throw new PSInvalidCastException(
+                    $"Cannot convert a value of type {sourceValue?.GetType().Name ?? "null"} to {destinationType.Name}: give a hashtable or an object.");
+            }
+
+            object? inner = sourceValue is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : sourceValue;
+            return inner as PowerShellValue ?? new PowerShellValue(sourceValue);
+        }
+
+        public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
+
+        public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
+            throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'GraphRust.CloudCommunications.dll'
+    # Stamped by build.ps1 from the one product version in Cargo.toml.
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'b3f0a0d4-8f3c-4c57-a1de-6a4f3f7f2c90'
+    Author               = 'Graph Invite Rust contributors'
+    CompanyName          = 'Graph Invite Rust contributors'
+    Copyright            = '(c) Graph Invite Rust contributors. MIT License.'
+    Description          = 'Invoke-MgInviteCommunicationCallParticipant (invite participants into an active Teams call) as a drop-in for Microsoft Graph''s cmdlet: the same parameters and bodies, validated before anything is sent, with better errors under throttling and faults.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    RequiredModules      = @(@{ ModuleName = 'Microsoft.Graph.Authentication'; RequiredVersion = '0.1.0' })
+    FormatsToProcess     = @()
+    CmdletsToExport      = @('Invoke-MgInviteCommunicationCallParticipant')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Microsoft', 'Graph', 'Teams', 'Calls', 'CloudCommunications', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            ProjectUri   = 'https://github.com/graph-invite-rust/graph-invite-rust'
+            LicenseUri   = 'https://github.com/graph-invite-rust/graph-invite-rust/blob/main/LICENSE'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

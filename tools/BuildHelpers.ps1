@@ -1,0 +1,38 @@
+# Helpers for build.ps1: versions, native commands, platform names, manifest stamping.
+
+. (Join-Path $PSScriptRoot 'EmulatorProcess.ps1')
+. (Join-Path $PSScriptRoot 'MarkdownHelp.ps1')
+
+function Get-ProductVersion([string] $CargoToml) {
+    # The workspace version is the one product version; everything else is stamped from it.
+    $match = Select-String -Path $CargoToml -Pattern '^version\s*=\s*"([^"]+)"' | Select-Object -First 1
+    if (-not $match) { throw "No version in $CargoToml" }
+    $match.Matches[0].Groups[1].Value
+}
+
+function Invoke-Native {
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+function Get-RuntimeIdentifier {
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    "$os-$arch"
+}
+
+function Get-NativeLibraryName {
+    if ($IsWindows) { 'graph_ffi.dll' } elseif ($IsMacOS) { 'libgraph_ffi.dylib' } else { 'libgraph_ffi.so' }
+}
+
+function Get-PwshPath {
+    (Get-Process -Id $PID).Path
+}
+
+function Set-ManifestVersion([string] $Path, [string] $Version) {
+    $text = Get-Content $Path -Raw
+    $text = $text -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$Version'"
+    $text = $text -replace "RequiredVersion\s*=\s*'[^']*'", "RequiredVersion = '$Version'"
+    Set-Content -Path $Path -Value $text -NoNewline
+}
