@@ -89,7 +89,7 @@ Describe 'Several problems in one body' {
 Describe 'Values that PowerShell cannot bind' {
     It 'a string as -BodyParameter is a binding error' {
         { Invoke-MgInviteCommunicationCallParticipant -CallId 'x' -BodyParameter 'not a body' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage'
+            Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,GraphRust.CloudCommunications.Commands.InvokeMgInviteCommunicationCallParticipantCommand'
     }
 
     It 'a self-referencing hashtable is refused as a cycle' {
