@@ -26,7 +26,7 @@ Describe 'Seed example <Number>' -ForEach $script:Examples {
         $script:Warnings = @($all | Where-Object { $_ -is [Management.Automation.WarningRecord] })
         $script:Output = @($all | Where-Object { $_ -isnot [Management.Automation.WarningRecord] })
         $script:Params = $params
-        $script:Requests = Get-EmulatorRequest $script:Emulator
+        $script:Requests = @(Get-EmulatorRequest $script:Emulator)
     }
 
     It 'is the verbatim seed code' {

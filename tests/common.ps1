@@ -34,7 +34,8 @@ function Stop-TestEmulator($Emulator) {
 }
 
 function Get-EmulatorRequest($Emulator) {
-    @(Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/requests")
+    # Invoke-RestMethod returns a JSON array as one object; the pipeline enumerates it.
+    Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/requests" | ForEach-Object { $_ }
 }
 
 function Clear-EmulatorRequest($Emulator) {
