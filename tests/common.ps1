@@ -2,7 +2,7 @@
 # build.ps1 sets GRAPH_TEST_MODULES (out/modules) and GRAPH_EMULATOR_PATH before running Pester.
 
 $script:RepoRoot = Split-Path $PSScriptRoot -Parent
-. (Join-Path $script:RepoRoot 'tools' 'EmulatorProcess.ps1')
+. (Join-Path $script:RepoRoot 'tools' 'ProcessHelpers.ps1')
 . (Join-Path $script:RepoRoot 'tools' 'MarkdownHelp.ps1')
 
 $modules = if ($env:GRAPH_TEST_MODULES) { $env:GRAPH_TEST_MODULES } else { Join-Path $script:RepoRoot 'out' 'modules' }

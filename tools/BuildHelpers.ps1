@@ -1,6 +1,6 @@
 # Helpers for build.ps1: versions, native commands, platform names, manifest stamping.
 
-. (Join-Path $PSScriptRoot 'EmulatorProcess.ps1')
+. (Join-Path $PSScriptRoot 'ProcessHelpers.ps1')
 . (Join-Path $PSScriptRoot 'MarkdownHelp.ps1')
 
 function Get-ProductVersion([string] $CargoToml) {
@@ -24,10 +24,6 @@ function Get-RuntimeIdentifier {
 
 function Get-NativeLibraryName {
     if ($IsWindows) { 'graph_ffi.dll' } elseif ($IsMacOS) { 'libgraph_ffi.dylib' } else { 'libgraph_ffi.so' }
-}
-
-function Get-PwshPath {
-    (Get-Process -Id $PID).Path
 }
 
 function Set-ManifestVersion([string] $Path, [string] $Version) {

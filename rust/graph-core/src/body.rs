@@ -112,7 +112,11 @@ pub fn normalize_invite_body(input: &Value) -> Result<NormalizedBody, Vec<Proble
     }
 }
 
-fn check_participants(body: &Map<String, Value>, problems: &mut Vec<Problem>, warnings: &mut Vec<String>) {
+fn check_participants(
+    body: &Map<String, Value>,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<String>,
+) {
     let participants = match body.get("participants") {
         None | Some(Value::Null) => {
             problems.push(Problem {
@@ -138,7 +142,8 @@ fn check_participants(body: &Map<String, Value>, problems: &mut Vec<Problem>, wa
         match p.get("identity") {
             None | Some(Value::Null) => problems.push(Problem {
                 path: format!("participants[{i}].identity"),
-                message: "is required: say who to invite (user, application, device, phone, ...)".into(),
+                message: "is required: say who to invite (user, application, device, phone, ...)"
+                    .into(),
             }),
             Some(Value::Object(identity)) => {
                 let named = identity
@@ -351,13 +356,21 @@ mod tests {
         let out = normalize_invite_body(&body).unwrap();
         assert_eq!(out.body["clientContext"], json!("12345"));
         assert_eq!(out.body["participants"][0]["hidden"], json!(true));
-        assert_eq!(out.body["participants"][0]["removeFromDefaultAudioRoutingGroup"], json!(false));
-        assert_eq!(out.body["participants"][0]["identity"]["user"]["id"], json!("42"));
+        assert_eq!(
+            out.body["participants"][0]["removeFromDefaultAudioRoutingGroup"],
+            json!(false)
+        );
+        assert_eq!(
+            out.body["participants"][0]["identity"]["user"]["id"],
+            json!("42")
+        );
     }
 
     #[test]
     fn single_participant_without_list_is_a_list_of_one() {
-        let out = normalize_invite_body(&json!({"participants": {"identity": {"user": {"id": "u"}}}})).unwrap();
+        let out =
+            normalize_invite_body(&json!({"participants": {"identity": {"user": {"id": "u"}}}}))
+                .unwrap();
         assert!(out.body["participants"].is_array());
     }
 
@@ -406,10 +419,19 @@ mod tests {
     #[test]
     fn duplicate_spellings_are_problems() {
         let mut map = Map::new();
-        map.insert("participants".into(), json!([{"identity": {"user": {"id": "a"}}}]));
-        map.insert("PARTICIPANTS".into(), json!([{"identity": {"user": {"id": "b"}}}]));
+        map.insert(
+            "participants".into(),
+            json!([{"identity": {"user": {"id": "a"}}}]),
+        );
+        map.insert(
+            "PARTICIPANTS".into(),
+            json!([{"identity": {"user": {"id": "b"}}}]),
+        );
         let problems = problems_of(Value::Object(map));
-        assert_eq!(problems, vec!["participants: is given twice (as 'PARTICIPANTS' and another spelling)"]);
+        assert_eq!(
+            problems,
+            vec!["participants: is given twice (as 'PARTICIPANTS' and another spelling)"]
+        );
     }
 
     #[test]

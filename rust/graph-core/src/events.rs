@@ -12,17 +12,29 @@ use crate::error::ErrorData;
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Event {
-    Verbose { message: String },
-    Debug { message: String },
-    Warning { message: String },
-    Information { message: String },
-    Error { error: ErrorData },
+    Verbose {
+        message: String,
+    },
+    Debug {
+        message: String,
+    },
+    Warning {
+        message: String,
+    },
+    Information {
+        message: String,
+    },
+    Error {
+        error: ErrorData,
+    },
     Result {
         value: Value,
         #[serde(rename = "responseHeaders", skip_serializing_if = "Option::is_none")]
         response_headers: Option<Value>,
     },
-    Done { ok: bool },
+    Done {
+        ok: bool,
+    },
 }
 
 impl Event {
@@ -52,21 +64,30 @@ impl Events {
 
     pub fn verbose(&self, message: impl Into<String>) {
         if self.verbose {
-            self.send(Event::Verbose { message: message.into() });
+            self.send(Event::Verbose {
+                message: message.into(),
+            });
         }
     }
 
     pub fn debug(&self, message: impl Into<String>) {
         if self.debug {
-            self.send(Event::Debug { message: message.into() });
+            self.send(Event::Debug {
+                message: message.into(),
+            });
         }
     }
 
     pub fn warning(&self, message: impl Into<String>) {
-        self.send(Event::Warning { message: message.into() });
+        self.send(Event::Warning {
+            message: message.into(),
+        });
     }
 
     pub fn result(&self, value: Value, response_headers: Option<Value>) {
-        self.send(Event::Result { value, response_headers });
+        self.send(Event::Result {
+            value,
+            response_headers,
+        });
     }
 }

@@ -76,7 +76,9 @@ impl Exchange {
     pub fn headers_json(&self) -> Value {
         let mut map: Map<String, Value> = Map::new();
         for (name, value) in &self.headers {
-            let entry = map.entry(name.clone()).or_insert_with(|| Value::Array(Vec::new()));
+            let entry = map
+                .entry(name.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = entry {
                 list.push(Value::String(value.clone()));
             }
@@ -116,10 +118,14 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
     let client = client()?;
     let mut headers = HeaderMap::new();
     for (name, value) in request.extra_headers {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| CoreError::InvalidArgument(format!("Headers: '{name}' is not a valid header name.")))?;
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| CoreError::InvalidArgument(format!("Headers: the value of '{name}' is not valid header text.")))?;
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            CoreError::InvalidArgument(format!("Headers: '{name}' is not a valid header name."))
+        })?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            CoreError::InvalidArgument(format!(
+                "Headers: the value of '{name}' is not valid header text."
+            ))
+        })?;
         headers.append(name, value);
     }
     headers.insert("content-type", HeaderValue::from_static("application/json"));
@@ -131,8 +137,14 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
     if events.debug {
         events.debug(debug_request(request.url, &headers, &request.body));
     }
-    let mut authorization = HeaderValue::from_str(&format!("Bearer {}", request.bearer.expose_secret()))
-        .map_err(|_| CoreError::InvalidArgument("The access token contains characters a header cannot carry.".into()))?;
+    let mut authorization =
+        HeaderValue::from_str(&format!("Bearer {}", request.bearer.expose_secret())).map_err(
+            |_| {
+                CoreError::InvalidArgument(
+                    "The access token contains characters a header cannot carry.".into(),
+                )
+            },
+        )?;
     authorization.set_sensitive(true);
     headers.insert("authorization", authorization);
 
@@ -162,7 +174,12 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
     let headers: Vec<(String, String)> = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let body = read_bounded(response, request.url).await?;
     let exchange = Exchange {
@@ -230,7 +247,8 @@ pub fn graph_error(exchange: &Exchange) -> GraphError {
         reason: exchange.reason.clone(),
         code,
         message,
-        date: text(inner.and_then(|i| i.get("date"))).or_else(|| exchange.header("date").map(str::to_string)),
+        date: text(inner.and_then(|i| i.get("date")))
+            .or_else(|| exchange.header("date").map(str::to_string)),
         request_id: text(inner.and_then(|i| i.get("request-id")))
             .or_else(|| exchange.header("request-id").map(str::to_string)),
         client_request_id: text(inner.and_then(|i| i.get("client-request-id")))
@@ -259,7 +277,12 @@ fn debug_request(url: &str, headers: &HeaderMap, body: &[u8]) -> String {
         headers
             .iter()
             .filter(|(n, _)| n.as_str() != "authorization")
-            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes()).into_owned())),
+            .map(|(n, v)| {
+                (
+                    n.as_str(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            }),
     );
     format!(
         "============================ HTTP REQUEST ============================\n\nHTTP Method:\nPOST\n\nAbsolute Uri:\n{url}\n\nHeaders:\n{lines}\n\nBody:\n{}\n",
@@ -268,7 +291,12 @@ fn debug_request(url: &str, headers: &HeaderMap, body: &[u8]) -> String {
 }
 
 fn debug_response(exchange: &Exchange) -> String {
-    let lines = header_lines(exchange.headers.iter().map(|(n, v)| (n.as_str(), v.clone())));
+    let lines = header_lines(
+        exchange
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone())),
+    );
     format!(
         "============================ HTTP RESPONSE ============================\n\nStatus Code:\n{} ({})\n\nHeaders:\n{lines}\n\nBody:\n{}\n",
         exchange.status,

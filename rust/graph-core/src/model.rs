@@ -113,7 +113,11 @@ pub static INVITE_BODY: Model = Model {
     ps_type: "MicrosoftGraphInviteRequestBody",
     props: &[
         declared("clientContext", "ClientContext", Kind::Text),
-        declared("participants", "Participants", Kind::List(&PARTICIPANT_LIST)),
+        declared(
+            "participants",
+            "Participants",
+            Kind::List(&PARTICIPANT_LIST),
+        ),
     ],
 };
 
@@ -132,7 +136,11 @@ pub static INVITE_PARTICIPANTS_OPERATION: Model = Model {
     props: &[
         declared("clientContext", "ClientContext", Kind::Text),
         declared("id", "Id", Kind::Text),
-        declared("participants", "Participants", Kind::List(&PARTICIPANT_LIST)),
+        declared(
+            "participants",
+            "Participants",
+            Kind::List(&PARTICIPANT_LIST),
+        ),
         declared("resultInfo", "ResultInfo", Kind::Object(&RESULT_INFO)),
         declared("status", "Status", Kind::Text),
     ],
@@ -144,7 +152,10 @@ mod tests {
 
     #[test]
     fn lookups_ignore_case() {
-        assert_eq!(INVITE_BODY.prop("PARTICIPANTS").unwrap().json, "participants");
+        assert_eq!(
+            INVITE_BODY.prop("PARTICIPANTS").unwrap().json,
+            "participants"
+        );
         assert_eq!(IDENTITY_SET.prop("User").unwrap().json, "user");
         assert!(IDENTITY.prop("identityProvider").is_none());
     }

@@ -83,7 +83,10 @@ pub fn start(request: &[u8]) -> Call {
     let parsed: Result<Value, _> = serde_json::from_slice(request);
     let (op, args, verbose, debug) = match parsed {
         Ok(Value::Object(mut map)) => (
-            map.get("op").and_then(Value::as_str).unwrap_or("").to_string(),
+            map.get("op")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             map.remove("args").unwrap_or(Value::Null),
             map.get("verbose").and_then(Value::as_bool).unwrap_or(false),
             map.get("debug").and_then(Value::as_bool).unwrap_or(false),
@@ -92,7 +95,11 @@ pub fn start(request: &[u8]) -> Call {
             let events = Events::new(tx, false, false);
             let error = CoreError::InvalidArgument("the request is not a JSON object".into());
             finish(&events, Err(error));
-            return Call { events: rx, cancel, _live: live };
+            return Call {
+                events: rx,
+                cancel,
+                _live: live,
+            };
         }
     };
     let events = Events::new(tx, verbose, debug);
@@ -107,7 +114,11 @@ pub fn start(request: &[u8]) -> Call {
         finish(&events, outcome);
         drop(task_live);
     });
-    Call { events: rx, cancel, _live: live }
+    Call {
+        events: rx,
+        cancel,
+        _live: live,
+    }
 }
 
 fn finish(events: &Events, outcome: Result<(), CoreError>) {
@@ -149,7 +160,10 @@ async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError
                 }
             };
             let context = session::connect_with_token(token, &environment)?;
-            events.verbose(format!("Connected to environment '{}' with a user-provided access token.", context.environment));
+            events.verbose(format!(
+                "Connected to environment '{}' with a user-provided access token.",
+                context.environment
+            ));
             events.result(with_type_names(context, CONTEXT_TYPE), None);
             Ok(())
         }
@@ -211,13 +225,20 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
     };
     let headers = check_headers(args.get("headers"))?;
     let normalized = normalize_invite_body(&body).map_err(CoreError::InvalidBody)?;
-    let validated_before = args.get("validated").and_then(Value::as_bool).unwrap_or(false);
+    let validated_before = args
+        .get("validated")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     if !validated_before {
         for warning in &normalized.warnings {
             events.warning(warning.clone());
         }
     }
-    if args.get("validateOnly").and_then(Value::as_bool).unwrap_or(false) {
+    if args
+        .get("validateOnly")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
         events.result(json!({ "body": normalized.body }), None);
         return Ok(());
     }
@@ -229,8 +250,9 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
         "Environment '{}': POST {url} (client-request-id {client_request_id})",
         auth.environment.name
     ));
-    let body_bytes = serde_json::to_vec(&normalized.body)
-        .map_err(|e| CoreError::InvalidArgument(format!("the body could not be serialized: {e}")))?;
+    let body_bytes = serde_json::to_vec(&normalized.body).map_err(|e| {
+        CoreError::InvalidArgument(format!("the body could not be serialized: {e}"))
+    })?;
     let exchange = http::post_json(
         JsonPost {
             url: &url,
@@ -243,7 +265,10 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
         events,
     )
     .await?;
-    events.verbose(format!("Graph answered {} {}", exchange.status, exchange.reason));
+    events.verbose(format!(
+        "Graph answered {} {}",
+        exchange.status, exchange.reason
+    ));
     if !(200..300).contains(&exchange.status) {
         return Err(CoreError::Graph(Box::new(http::graph_error(&exchange))));
     }
@@ -258,6 +283,9 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
             exchange.status
         ))
     })?;
-    events.result(shape(&INVITE_PARTICIPANTS_OPERATION, &value), Some(headers_json));
+    events.result(
+        shape(&INVITE_PARTICIPANTS_OPERATION, &value),
+        Some(headers_json),
+    );
     Ok(())
 }

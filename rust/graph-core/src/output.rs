@@ -39,7 +39,12 @@ pub fn shape(model: &Model, value: &Value) -> Value {
     }
     let additional: Map<String, Value> = map
         .iter()
-        .filter(|(k, _)| !model.props.iter().any(|p| p.declared && p.json.eq_ignore_ascii_case(k)))
+        .filter(|(k, _)| {
+            !model
+                .props
+                .iter()
+                .any(|p| p.declared && p.json.eq_ignore_ascii_case(k))
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     out.insert("AdditionalProperties".into(), Value::Object(additional));
@@ -87,6 +92,9 @@ mod tests {
             shaped["AdditionalProperties"]["@odata.type"],
             "#microsoft.graph.inviteParticipantsOperation"
         );
-        assert!(shaped["ResultInfo"][JSON_KEY].as_str().unwrap().contains("\"subcode\": 5"));
+        assert!(shaped["ResultInfo"][JSON_KEY]
+            .as_str()
+            .unwrap()
+            .contains("\"subcode\": 5"));
     }
 }

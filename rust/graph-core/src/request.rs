@@ -88,7 +88,11 @@ pub fn check_headers(headers: Option<&Value>) -> Result<Vec<(String, String)>, C
             Value::Bool(b) => b.to_string(),
             Value::Array(items) => items
                 .iter()
-                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
             Value::Null => String::new(),
@@ -170,7 +174,10 @@ mod tests {
 
     #[test]
     fn headers_are_checked() {
-        let ok = check_headers(Some(&json!({"x-ms-test": "1", "Prefer": ["a", "b"], "n": 5}))).unwrap();
+        let ok = check_headers(Some(
+            &json!({"x-ms-test": "1", "Prefer": ["a", "b"], "n": 5}),
+        ))
+        .unwrap();
         assert_eq!(ok[1], ("Prefer".to_string(), "a, b".to_string()));
         for bad in [
             json!({"Authorization": "Bearer x"}),

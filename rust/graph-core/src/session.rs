@@ -163,7 +163,12 @@ pub fn connect_with_token(token: SecretString, environment: &str) -> Result<Cont
     let scopes = claims
         .get("roles")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .or_else(|| claim("scp").map(|s| s.split(' ').map(str::to_string).collect()))
         .unwrap_or_default();
     let context = Context {
@@ -248,9 +253,13 @@ mod tests {
     fn built_in_environments_cannot_be_replaced() {
         assert!(add_environment("global", "https://x.example", "https://y.example").is_err());
         assert!(add_environment("", "https://x.example", "https://y.example").is_err());
-        let e = add_environment("UnitTestEnv", "http://127.0.0.1:9/", "http://127.0.0.1:9").unwrap();
+        let e =
+            add_environment("UnitTestEnv", "http://127.0.0.1:9/", "http://127.0.0.1:9").unwrap();
         assert_eq!(e.graph_endpoint, "http://127.0.0.1:9");
-        assert_eq!(find_environment("unittestenv").unwrap().kind, "User-defined");
+        assert_eq!(
+            find_environment("unittestenv").unwrap().kind,
+            "User-defined"
+        );
         assert!(find_environment("nowhere").is_err());
     }
 }

@@ -238,7 +238,10 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
         .route("/_emulator/requests", get(list_requests))
         .route("/_emulator/requests", delete(clear_requests))
         .route("/_emulator/calls/{call_id}/script", post(script_call))
-        .route("/_emulator/calls/{call_id}/missing", post(mark_call_missing))
+        .route(
+            "/_emulator/calls/{call_id}/missing",
+            post(mark_call_missing),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -284,7 +287,12 @@ async fn not_found(uri: Uri) -> Response {
 }
 
 /// A Graph-shaped error response.
-fn graph_error(status: StatusCode, code: &str, message: &str, client_request_id: Option<&str>) -> Response {
+fn graph_error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    client_request_id: Option<&str>,
+) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let body = json!({
@@ -360,9 +368,7 @@ async fn invite(
 ) -> Response {
     let body_text = String::from_utf8_lossy(&body).into_owned();
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let (auth_scheme, presented) = match headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
+    let (auth_scheme, presented) = match headers.get("authorization").and_then(|v| v.to_str().ok())
     {
         Some(v) => match v.split_once(' ') {
             Some((scheme, token)) => (Some(scheme.to_string()), Some(token.to_string())),
@@ -398,7 +404,10 @@ async fn invite(
             body: parsed.clone(),
             body_text,
         });
-        shared.scripts.get_mut(&call_id).and_then(VecDeque::pop_front)
+        shared
+            .scripts
+            .get_mut(&call_id)
+            .and_then(VecDeque::pop_front)
     };
     let crid = client_request_id.as_deref();
 
@@ -444,7 +453,10 @@ async fn invite(
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
         return graph_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UnsupportedMediaType",
@@ -481,7 +493,11 @@ async fn invite(
         &format!("{base_url}/{version}/communications/calls/{call_id}/operations/{operation_id}"),
     );
     insert_header(out, "request-id", &uuid::Uuid::new_v4().to_string());
-    insert_header(out, "date", &httpdate::fmt_http_date(std::time::SystemTime::now()));
+    insert_header(
+        out,
+        "date",
+        &httpdate::fmt_http_date(std::time::SystemTime::now()),
+    );
     if let Some(id) = crid {
         insert_header(out, "client-request-id", id);
     }
@@ -498,7 +514,10 @@ async fn scripted_response(answer: ScriptedAnswer, crid: Option<&str>) -> Respon
     } else if let Some(body) = answer.body {
         (status, Json(body)).into_response()
     } else if status.is_success() {
-        (status, Json(json!({"id": uuid::Uuid::new_v4().to_string(), "status": "running"})))
+        (
+            status,
+            Json(json!({"id": uuid::Uuid::new_v4().to_string(), "status": "running"})),
+        )
             .into_response()
     } else {
         graph_error(
@@ -527,15 +546,17 @@ fn check_invite_body(body: &Value) -> Result<(), String> {
         return Err("The participants field must contain at least one participant.".into());
     }
     for (i, participant) in participants.iter().enumerate() {
-        let p = participant
-            .as_object()
-            .ok_or(format!("participants[{i}] must be an invitationParticipantInfo object."))?;
+        let p = participant.as_object().ok_or(format!(
+            "participants[{i}] must be an invitationParticipantInfo object."
+        ))?;
         let identity = p
             .get("identity")
             .and_then(Value::as_object)
             .ok_or(format!("participants[{i}].identity is required."))?;
         if identity.keys().all(|k| k.starts_with('@')) {
-            return Err(format!("participants[{i}].identity must name at least one identity."));
+            return Err(format!(
+                "participants[{i}].identity must name at least one identity."
+            ));
         }
         for flag in ["hidden", "removeFromDefaultAudioRoutingGroup"] {
             if let Some(v) = p.get(flag) {
@@ -582,9 +603,15 @@ mod tests {
 
     #[test]
     fn body_checks_follow_graph() {
-        assert!(check_invite_body(&json!({"participants": [{"identity": {"user": {"id": "x"}}}]})).is_ok());
+        assert!(
+            check_invite_body(&json!({"participants": [{"identity": {"user": {"id": "x"}}}]}))
+                .is_ok()
+        );
         assert!(check_invite_body(&json!({"participants": []})).is_err());
         assert!(check_invite_body(&json!({"participants": [{"hidden": true}]})).is_err());
-        assert!(check_invite_body(&json!({"participants": [{"identity": {"user": {}}, "hidden": "yes"}]})).is_err());
+        assert!(check_invite_body(
+            &json!({"participants": [{"identity": {"user": {}}, "hidden": "yes"}]})
+        )
+        .is_err());
     }
 }

@@ -32,7 +32,8 @@ impl Native {
             .find(|p| p.exists())
             .expect("the graph-ffi cdylib is built");
         // SAFETY: loading our own library, whose initializers are trivial.
-        let lib = unsafe { Library::new(&path) }.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let lib =
+            unsafe { Library::new(&path) }.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         Native { lib }
     }
 
@@ -59,7 +60,10 @@ impl Native {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             assert!(Instant::now() < deadline, "call did not finish: {events:?}");
-            let mut buf = MgBuffer { ptr: std::ptr::null_mut(), len: 0 };
+            let mut buf = MgBuffer {
+                ptr: std::ptr::null_mut(),
+                len: 0,
+            };
             // SAFETY: live handle, valid out pointer.
             match unsafe { next(handle, 50, &mut buf) } {
                 0 => {
@@ -137,20 +141,34 @@ fn null_arguments_are_refused() {
 #[test]
 fn connect_invite_and_cancel_through_the_c_abi() {
     let native = Native::load();
-    let emulator = spawn(EmulatorConfig { token: "ffi-token".into(), ..Default::default() }).unwrap();
+    let emulator = spawn(EmulatorConfig {
+        token: "ffi-token".into(),
+        ..Default::default()
+    })
+    .unwrap();
     let add = json!({"op": "addEnvironment", "args": {"name": "FfiLocal", "graphEndpoint": emulator.base_url(), "azureADEndpoint": emulator.base_url()}});
-    assert_eq!(kinds(&native.run(add.to_string().as_bytes())), vec!["result", "done"]);
+    assert_eq!(
+        kinds(&native.run(add.to_string().as_bytes())),
+        vec!["result", "done"]
+    );
 
     let body = json!({"participants": [{"identity": {"user": {"id": "u1"}}}]});
     let invite = json!({"op": "invite", "args": {"callId": "call-1", "body": body}});
     let events = native.run(invite.to_string().as_bytes());
     assert_eq!(events[0]["error"]["errorId"], "NotConnected", "{events:?}");
-    assert!(emulator.requests().is_empty(), "nothing is sent while not connected");
+    assert!(
+        emulator.requests().is_empty(),
+        "nothing is sent while not connected"
+    );
 
-    let connect = json!({"op": "connect", "args": {"accessToken": "ffi-token", "environment": "FfiLocal"}});
+    let connect =
+        json!({"op": "connect", "args": {"accessToken": "ffi-token", "environment": "FfiLocal"}});
     let events = native.run(connect.to_string().as_bytes());
     assert_eq!(events[0]["value"]["Environment"], "FfiLocal");
-    assert!(!events[0].to_string().contains("ffi-token"), "the context never holds the token");
+    assert!(
+        !events[0].to_string().contains("ffi-token"),
+        "the context never holds the token"
+    );
 
     let events = native.run(invite.to_string().as_bytes());
     assert_eq!(kinds(&events), vec!["result", "done"], "{events:?}");
@@ -158,7 +176,14 @@ fn connect_invite_and_cancel_through_the_c_abi() {
     assert_eq!(emulator.requests()[0].body, body);
 
     // Cancellation: the server holds the answer for 30 s; cancel must end the call at once.
-    emulator.script("slow-call", vec![ScriptedAnswer { status: 200, delay_ms: 30_000, ..Default::default() }]);
+    emulator.script(
+        "slow-call",
+        vec![ScriptedAnswer {
+            status: 200,
+            delay_ms: 30_000,
+            ..Default::default()
+        }],
+    );
     let slow = json!({"op": "invite", "args": {"callId": "slow-call", "body": body}});
     let handle = native.start(slow.to_string().as_bytes());
     std::thread::sleep(Duration::from_millis(200));
@@ -167,7 +192,11 @@ fn connect_invite_and_cancel_through_the_c_abi() {
     // SAFETY: live handle.
     assert_eq!(unsafe { cancel(handle) }, 0);
     let events = native.drain(handle);
-    assert!(began.elapsed() < Duration::from_secs(1), "cancel took {:?}", began.elapsed());
+    assert!(
+        began.elapsed() < Duration::from_secs(1),
+        "cancel took {:?}",
+        began.elapsed()
+    );
     assert_eq!(events[0]["error"]["errorId"], "Cancelled");
     native.free(handle);
     let deadline = Instant::now() + Duration::from_secs(2);

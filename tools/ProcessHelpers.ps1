@@ -1,4 +1,4 @@
-# Starts and stops the graph-emulator binary for the demo and the tests.
+# Child processes of the build and the tests: the graph-emulator binary, and pwsh itself.
 
 function Start-GraphEmulator {
     param(
@@ -24,4 +24,9 @@ function Stop-GraphEmulator($Emulator) {
         $Emulator.Process.Kill()
         $Emulator.Process.WaitForExit(5000) | Out-Null
     }
+}
+
+function Get-PwshPath {
+    # The process path is `dotnet` when pwsh runs as a .NET global tool; its apphost sits in $PSHOME.
+    Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
 }
