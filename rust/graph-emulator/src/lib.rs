@@ -5,13 +5,17 @@
 //! on loopback only, records every request it receives, and lets tests script
 //! the next answers for a call id through its control endpoint (`/_emulator`).
 
+mod identity;
+
+pub use identity::{AppRegistration, ManagedIdentity, INVITE_ROLE};
+
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -51,6 +55,8 @@ impl Default for EmulatorConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordedRequest {
+    /// "invite", "token" or "managedIdentity".
+    pub kind: String,
     pub method: String,
     /// The path exactly as sent, still percent-encoded.
     pub raw_path: String,
@@ -60,7 +66,7 @@ pub struct RecordedRequest {
     pub headers: HashMap<String, String>,
     pub auth_scheme: Option<String>,
     pub token_accepted: bool,
-    /// The body parsed as JSON, or `null` when it was not JSON.
+    /// The body parsed as JSON (form fields for token requests, secrets masked), or `null`.
     pub body: Value,
     pub body_text: String,
 }
@@ -88,6 +94,7 @@ struct Shared {
     requests: Vec<RecordedRequest>,
     scripts: HashMap<String, VecDeque<ScriptedAnswer>>,
     missing_calls: HashSet<String>,
+    identity: identity::Identity,
 }
 
 struct AppState {
@@ -135,6 +142,14 @@ impl RunningEmulator {
 
     pub fn mark_missing(&self, call_id: &str) {
         self.state.lock().missing_calls.insert(call_id.to_string());
+    }
+
+    pub fn register_app(&self, app: AppRegistration) -> Result<(), String> {
+        self.state.lock().identity.register(app)
+    }
+
+    pub fn set_managed_identity(&self, managed: ManagedIdentity) {
+        self.state.lock().identity.set_managed(managed);
     }
 }
 
@@ -235,6 +250,11 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
                 },
             ),
         )
+        .route("/{tenant}/oauth2/v2.0/token", post(token))
+        .route("/msi/token", get(managed_identity_app_service))
+        .route("/metadata/identity/oauth2/token", get(managed_identity_imds))
+        .route("/_emulator/apps", post(register_app))
+        .route("/_emulator/managed-identity", post(set_managed_identity))
         .route("/_emulator/requests", get(list_requests))
         .route("/_emulator/requests", delete(clear_requests))
         .route("/_emulator/calls/{call_id}/script", post(script_call))
@@ -244,6 +264,93 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
         )
         .fallback(not_found)
         .with_state(state)
+}
+
+const MASKED_FIELDS: &[&str] = &["client_secret", "client_assertion"];
+
+fn record(state: &AppState, kind: &str, method: &Method, uri: &Uri, headers: &HeaderMap, body: Value, body_text: String) {
+    let headers = headers
+        .iter()
+        .filter(|(name, _)| {
+            !matches!(name.as_str(), "authorization" | "x-identity-header")
+        })
+        .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
+    state.lock().requests.push(RecordedRequest {
+        kind: kind.into(),
+        method: method.to_string(),
+        raw_path: uri.path().to_string(),
+        call_id: None,
+        headers,
+        auth_scheme: None,
+        token_accepted: false,
+        body,
+        body_text,
+    });
+}
+
+async fn token(
+    State(state): State<Arc<AppState>>,
+    Path(tenant): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let masked: serde_json::Map<String, Value> = form
+        .iter()
+        .map(|(k, v)| {
+            let shown = if MASKED_FIELDS.contains(&k.as_str()) { "***".to_string() } else { v.clone() };
+            (k.clone(), Value::String(shown))
+        })
+        .collect();
+    let masked_text = serde_urlencoded::to_string(&masked.iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap_or(""))).collect::<Vec<_>>()).unwrap_or_default();
+    record(&state, "token", &method, &uri, &headers, Value::Object(masked), masked_text);
+    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let endpoint = format!("http://{host}{}", uri.path());
+    let response = state.lock().identity.token_endpoint(&tenant, &endpoint, &form);
+    response
+}
+
+async fn managed_identity_app_service(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    record(&state, "managedIdentity", &method, &uri, &headers, json!(query), String::new());
+    let secret = headers.get("x-identity-header").and_then(|v| v.to_str().ok());
+    let response = state.lock().identity.managed_identity(&query, secret, false);
+    response
+}
+
+async fn managed_identity_imds(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    record(&state, "managedIdentity", &method, &uri, &headers, json!(query), String::new());
+    if headers.get("metadata").and_then(|v| v.to_str().ok()) != Some("true") {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}))).into_response();
+    }
+    let response = state.lock().identity.managed_identity(&query, None, true);
+    response
+}
+
+async fn register_app(State(state): State<Arc<AppState>>, Json(app): Json<AppRegistration>) -> Response {
+    match state.lock().identity.register(app) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
+    }
+}
+
+async fn set_managed_identity(State(state): State<Arc<AppState>>, Json(managed): Json<ManagedIdentity>) -> StatusCode {
+    state.lock().identity.set_managed(managed);
+    StatusCode::NO_CONTENT
 }
 
 async fn list_requests(State(state): State<Arc<AppState>>) -> Json<Vec<RecordedRequest>> {
@@ -376,8 +483,12 @@ async fn invite(
         },
         None => (None, None),
     };
-    let token_accepted = auth_scheme.as_deref() == Some("Bearer")
-        && presented.as_deref() == Some(state.token.as_str());
+    let verdict = match (auth_scheme.as_deref(), presented.as_deref()) {
+        (Some("Bearer"), Some(token)) if token == state.token => identity::TokenVerdict::Valid,
+        (Some("Bearer"), Some(token)) => state.lock().identity.verdict(token),
+        _ => identity::TokenVerdict::Unknown,
+    };
+    let token_accepted = matches!(verdict, identity::TokenVerdict::Valid);
     let client_request_id = headers
         .get("client-request-id")
         .and_then(|v| v.to_str().ok())
@@ -395,6 +506,7 @@ async fn invite(
     let scripted = {
         let mut shared = state.lock();
         shared.requests.push(RecordedRequest {
+            kind: "invite".into(),
             method: method.to_string(),
             raw_path: uri.path().to_string(),
             call_id: Some(call_id.clone()),
@@ -435,13 +547,32 @@ async fn invite(
             crid,
         );
     }
-    if !token_accepted {
-        return graph_error(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            "Access token validation failure. Invalid audience.",
-            crid,
-        );
+    match verdict {
+        identity::TokenVerdict::Valid => {}
+        identity::TokenVerdict::Unknown => {
+            return graph_error(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                "Access token validation failure. Invalid audience.",
+                crid,
+            )
+        }
+        identity::TokenVerdict::Expired => {
+            return graph_error(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                "Access token has expired or is not yet valid.",
+                crid,
+            )
+        }
+        identity::TokenVerdict::MissingRole => {
+            return graph_error(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "Application is not authorized to invite participants: it needs the application permission Calls.InitiateGroupCall.All.",
+                crid,
+            )
+        }
     }
     if let Some(answer) = scripted {
         return scripted_response(answer, crid).await;
