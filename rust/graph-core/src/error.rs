@@ -15,6 +15,13 @@ pub enum CoreError {
     NotConnected,
     #[error("{0}")]
     Graph(Box<GraphError>),
+    /// Signing in failed: the identity platform refused, or could not be reached.
+    #[error("{message}")]
+    Authentication {
+        error_id: String,
+        message: String,
+        category: &'static str,
+    },
     #[error("the request was cancelled")]
     Cancelled,
     #[error("{0}")]
@@ -129,6 +136,11 @@ impl CoreError {
                 terminating: false,
                 status: Some(g.status),
             }],
+            CoreError::Authentication { error_id, category, .. } => vec![simple(
+                error_id,
+                category,
+                Some("Check the app registration (client id, tenant, secret or certificate) and its application permission Calls.InitiateGroupCall.All with admin consent."),
+            )],
             CoreError::Cancelled => vec![simple("Cancelled", "OperationStopped", None)],
             CoreError::Timeout(_) => vec![simple("Timeout", "OperationTimeout", None)],
             CoreError::Transport(_) => vec![simple("TransportError", "ConnectionError", None)],

@@ -96,7 +96,7 @@ pub struct JsonPost<'a> {
     pub timeout: Duration,
 }
 
-fn describe_transport(e: &reqwest::Error) -> String {
+pub fn describe_transport(e: &reqwest::Error) -> String {
     // reqwest's messages carry the URL; ours name the target separately, so keep only the cause chain.
     let mut text = String::new();
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
@@ -222,6 +222,18 @@ async fn read_bounded(mut response: reqwest::Response, url: &str) -> Result<Vec<
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// Whether a 401 says the token expired (then one refresh and one retry are worth it).
+pub fn says_token_expired(exchange: &Exchange) -> bool {
+    let in_header = exchange
+        .header("www-authenticate")
+        .is_some_and(|h| h.to_ascii_lowercase().contains("expired"));
+    in_header
+        || graph_error(exchange)
+            .message
+            .to_ascii_lowercase()
+            .contains("expired")
 }
 
 /// A non-2xx answer as a Graph error: from its JSON error body when it has one.

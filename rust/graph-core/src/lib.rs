@@ -4,6 +4,7 @@
 //! this crate normalizes and validates bodies, keeps the process-wide
 //! session, and talks HTTP to Graph.
 
+pub mod auth;
 pub mod body;
 pub mod error;
 pub mod events;

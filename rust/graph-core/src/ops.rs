@@ -9,18 +9,20 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
-use secrecy::SecretString;
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+use crate::auth;
 use crate::body::{normalize_invite_body, ExpandedBody, Problem};
 use crate::error::CoreError;
 use crate::events::{Event, Events};
-use crate::http::{self, JsonPost, DEFAULT_CLIENT_TIMEOUT};
+use crate::http::{self, JsonPost};
 use crate::model::INVITE_PARTICIPANTS_OPERATION;
 use crate::output::{shape, TYPE_NAMES_KEY};
 use crate::request::{check_call_id, check_headers, invite_url};
-use crate::session;
+use crate::session::{self, ConnectOptions};
 
 /// One runtime for the process, started by the first operation, never by loading.
 static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
@@ -150,19 +152,22 @@ async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError
     match op {
         "invite" => invite(args, events).await,
         "connect" => {
-            let environment = text(&args, "environment").unwrap_or_else(|| "Global".into());
-            let token = match args.get_mut("accessToken").map(Value::take) {
-                Some(Value::String(token)) => SecretString::from(token),
-                _ => {
-                    return Err(CoreError::InvalidArgument(
-                        "AccessToken is required.".into(),
-                    ))
-                }
+            let credential = auth::credential_from_args(&mut args)?;
+            let options = ConnectOptions {
+                environment: text(&args, "environment"),
+                credential_type: text(&args, "credentialType"),
+                client_timeout: args
+                    .get("clientTimeout")
+                    .and_then(Value::as_f64)
+                    .filter(|s| *s > 0.0)
+                    .map(Duration::from_secs_f64),
+                certificate_thumbprint: text(&args, "thumbprint"),
+                certificate_subject_name: text(&args, "subjectName"),
             };
-            let context = session::connect_with_token(token, &environment)?;
+            let context = session::connect(credential, options, events).await?;
             events.verbose(format!(
-                "Connected to environment '{}' with a user-provided access token.",
-                context.environment
+                "Connected to environment '{}' ({}).",
+                context.environment, context.token_credential_type
             ));
             events.result(with_type_names(context, CONTEXT_TYPE), None);
             Ok(())
@@ -245,26 +250,38 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
 
     let auth = session::authorization()?;
     let url = invite_url(&auth.environment.graph_endpoint, &call_id);
-    let client_request_id = uuid::Uuid::new_v4().to_string();
-    events.verbose(format!(
-        "Environment '{}': POST {url} (client-request-id {client_request_id})",
-        auth.environment.name
-    ));
     let body_bytes = serde_json::to_vec(&normalized.body).map_err(|e| {
         CoreError::InvalidArgument(format!("the body could not be serialized: {e}"))
     })?;
-    let exchange = http::post_json(
-        JsonPost {
-            url: &url,
-            bearer: &auth.bearer,
-            body: body_bytes,
-            extra_headers: &headers,
-            client_request_id,
-            timeout: DEFAULT_CLIENT_TIMEOUT,
-        },
-        events,
-    )
-    .await?;
+    let mut bearer = auth.token(events).await?;
+    let mut retried_after_401 = false;
+    let exchange = loop {
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        events.verbose(format!(
+            "Environment '{}': POST {url} (client-request-id {client_request_id})",
+            auth.environment.name
+        ));
+        let exchange = http::post_json(
+            JsonPost {
+                url: &url,
+                bearer: &bearer,
+                body: body_bytes.clone(),
+                extra_headers: &headers,
+                client_request_id,
+                timeout: auth.timeout,
+            },
+            events,
+        )
+        .await?;
+        if exchange.status == 401 && !retried_after_401 && http::says_token_expired(&exchange) {
+            if let Some(fresh) = auth.token_after_rejection(&bearer, events).await? {
+                bearer = fresh;
+                retried_after_401 = true;
+                continue;
+            }
+        }
+        break exchange;
+    };
     events.verbose(format!(
         "Graph answered {} {}",
         exchange.status, exchange.reason

@@ -1,14 +1,18 @@
 //! The process-wide Graph session, as in Microsoft's module: the named
 //! environments, the current connection and its credential.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use once_cell::sync::Lazy;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::auth::{jwt_claims, token_roles, Authenticator, Credential, INVITE_ROLE};
 use crate::error::CoreError;
+use crate::events::Events;
+use crate::http::DEFAULT_CLIENT_TIMEOUT;
 use crate::request::check_endpoint;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -113,17 +117,6 @@ pub fn add_environment(name: &str, graph: &str, aad: &str) -> Result<Environment
     Ok(environment)
 }
 
-/// How the session authenticates.
-pub enum Credential {
-    AccessToken(SecretString),
-}
-
-pub struct Connection {
-    pub environment: Environment,
-    pub credential: Credential,
-    pub context: Context,
-}
-
 /// What `Get-MgContext` shows; never a secret.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "PascalCase")]
@@ -142,58 +135,118 @@ pub struct Context {
     pub managed_identity_id: Option<String>,
 }
 
+pub struct Connection {
+    pub auth: Arc<Authenticator>,
+    pub context: Context,
+}
+
 static SESSION: Lazy<RwLock<Option<Connection>>> = Lazy::new(|| RwLock::new(None));
 
-/// Connects with a token the user already holds. Its claims (when it is a
-/// JWT) fill the context as Microsoft's module does; it is not verified here.
-pub fn connect_with_token(token: SecretString, environment: &str) -> Result<Context, CoreError> {
-    let environment = find_environment(environment)?;
-    if token.expose_secret().trim().is_empty() {
-        return Err(CoreError::InvalidArgument(
-            "AccessToken is empty: give the access token as a SecureString.".into(),
-        ));
-    }
-    if token.expose_secret().contains(['\r', '\n', '\0', ' ']) {
-        return Err(CoreError::InvalidArgument(
-            "AccessToken contains whitespace or control characters; give the bare token without 'Bearer '.".into(),
-        ));
-    }
+/// How the shim describes the connection beyond the credential itself.
+#[derive(Debug, Default)]
+pub struct ConnectOptions {
+    pub environment: Option<String>,
+    /// Microsoft's TokenCredentialType; derived from the credential when absent.
+    pub credential_type: Option<String>,
+    pub client_timeout: Option<Duration>,
+    pub certificate_thumbprint: Option<String>,
+    pub certificate_subject_name: Option<String>,
+}
+
+fn timespan(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("{:02}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+}
+
+/// Connects: for app-only credentials a first token is fetched now, so a wrong
+/// secret or a missing permission is reported by Connect-MgGraph, not later.
+pub async fn connect(
+    credential: Credential,
+    options: ConnectOptions,
+    events: &Events,
+) -> Result<Context, CoreError> {
+    let environment = find_environment(options.environment.as_deref().unwrap_or("Global"))?;
+    let timeout = options.client_timeout.unwrap_or(DEFAULT_CLIENT_TIMEOUT);
+    let (client_id, tenant_id, managed_identity_id, kind) = match &credential {
+        Credential::AccessToken(token) => {
+            if token.expose_secret().contains(['\r', '\n', '\0', ' ']) {
+                return Err(CoreError::InvalidArgument(
+                    "AccessToken contains whitespace or control characters; give the bare token without 'Bearer '.".into(),
+                ));
+            }
+            (None, None, None, "UserProvidedAccessToken")
+        }
+        Credential::ClientSecret {
+            tenant_id,
+            client_id,
+            ..
+        } => (
+            Some(client_id.clone()),
+            Some(tenant_id.clone()),
+            None,
+            "ClientSecret",
+        ),
+        Credential::Certificate(cert) => (
+            Some(cert.client_id.clone()),
+            Some(cert.tenant_id.clone()),
+            None,
+            "ClientCertificate",
+        ),
+        Credential::ManagedIdentity { client_id, .. } => (
+            client_id.clone(),
+            None,
+            client_id.clone(),
+            "ManagedIdentity",
+        ),
+    };
+    let auth = Arc::new(Authenticator::new(environment.clone(), credential, timeout));
+    let token = auth.token(events).await?;
     let claims = jwt_claims(token.expose_secret());
     let claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
-    let scopes = claims
-        .get("roles")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+    let roles = token_roles(token.expose_secret());
+    if let Some(roles) = &roles {
+        if !roles.iter().any(|r| r == INVITE_ROLE) {
+            return Err(CoreError::Authentication {
+                error_id: "MissingApplicationPermission".into(),
+                message: format!(
+                    "The token has no application permission {INVITE_ROLE} (it has: {}). Inviting participants needs it: add it to the app registration as an application permission and grant admin consent.",
+                    if roles.is_empty() { "none".to_string() } else { roles.join(", ") }
+                ),
+                category: "PermissionDenied",
+            });
+        }
+    }
+    let scopes = roles
         .or_else(|| claim("scp").map(|s| s.split(' ').map(str::to_string).collect()))
         .unwrap_or_default();
     let context = Context {
-        client_id: claim("appid").or_else(|| claim("azp")),
-        tenant_id: claim("tid"),
+        client_id: client_id
+            .or_else(|| claim("appid"))
+            .or_else(|| claim("azp")),
+        tenant_id: tenant_id.or_else(|| claim("tid")),
         scopes,
-        auth_type: "UserProvidedAccessToken".into(),
-        token_credential_type: "UserProvidedAccessToken".into(),
-        certificate_thumbprint: None,
-        certificate_subject_name: None,
+        auth_type: if kind == "UserProvidedAccessToken" {
+            kind.into()
+        } else {
+            "AppOnly".into()
+        },
+        token_credential_type: options.credential_type.unwrap_or_else(|| kind.into()),
+        certificate_thumbprint: options.certificate_thumbprint,
+        certificate_subject_name: options.certificate_subject_name,
         context_scope: "Process".into(),
         environment: environment.name.clone(),
         app_name: claim("app_displayname"),
-        client_timeout: "00:05:00".into(),
-        managed_identity_id: None,
+        client_timeout: timespan(timeout),
+        managed_identity_id,
     };
     *write(&SESSION) = Some(Connection {
-        environment,
-        credential: Credential::AccessToken(token),
+        auth,
         context: context.clone(),
     });
     Ok(context)
 }
 
-/// Forgets the connection; the token is zeroed as it is dropped.
+/// Forgets the connection; its secrets and tokens are zeroed as they are dropped.
 pub fn disconnect() -> Option<Context> {
     write(&SESSION).take().map(|c| c.context)
 }
@@ -202,37 +255,12 @@ pub fn context() -> Option<Context> {
     read(&SESSION).as_ref().map(|c| c.context.clone())
 }
 
-/// What a request needs: the environment and a bearer token.
-pub struct Authorization {
-    pub environment: Environment,
-    pub bearer: SecretString,
-}
-
-pub fn authorization() -> Result<Authorization, CoreError> {
-    let session = read(&SESSION);
-    let connection = session.as_ref().ok_or(CoreError::NotConnected)?;
-    let bearer = match &connection.credential {
-        Credential::AccessToken(token) => token.clone(),
-    };
-    Ok(Authorization {
-        environment: connection.environment.clone(),
-        bearer,
-    })
-}
-
-/// The payload of a JWT, unverified; an empty object for anything else.
-fn jwt_claims(token: &str) -> serde_json::Map<String, Value> {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).unwrap_or("");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-        .and_then(|v| match v {
-            Value::Object(map) => Some(map),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// The current connection's authenticator.
+pub fn authorization() -> Result<Arc<Authenticator>, CoreError> {
+    read(&SESSION)
+        .as_ref()
+        .map(|c| c.auth.clone())
+        .ok_or(CoreError::NotConnected)
 }
 
 #[cfg(test)]
@@ -247,6 +275,7 @@ mod tests {
         let claims = jwt_claims(&format!("eyJhbGciOiJub25lIn0.{payload}.sig"));
         assert_eq!(claims["tid"], "t1");
         assert!(jwt_claims("opaque-token").is_empty());
+        assert_eq!(timespan(Duration::from_secs(300)), "00:05:00");
     }
 
     #[test]

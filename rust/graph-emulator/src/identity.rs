@@ -102,7 +102,9 @@ impl Identity {
         };
         self.apps.retain(|a| {
             !(a.registration.client_id == registration.client_id
-                && a.registration.tenant_id.eq_ignore_ascii_case(&registration.tenant_id))
+                && a.registration
+                    .tenant_id
+                    .eq_ignore_ascii_case(&registration.tenant_id))
         });
         self.apps.push(App { registration, cert });
         Ok(())
@@ -110,6 +112,14 @@ impl Identity {
 
     pub(crate) fn set_managed(&mut self, managed: ManagedIdentity) {
         self.managed = Some(managed);
+    }
+
+    /// Makes every issued token expire now (for refresh tests).
+    pub(crate) fn expire_all(&mut self) {
+        let now = SystemTime::now();
+        for token in self.tokens.values_mut() {
+            token.expires_at = now;
+        }
     }
 
     pub(crate) fn verdict(&self, token: &str) -> TokenVerdict {
@@ -121,7 +131,14 @@ impl Identity {
         }
     }
 
-    fn issue(&mut self, tenant: &str, client_id: &str, roles: &[String], lifetime: u64, name: Option<&str>) -> Value {
+    fn issue(
+        &mut self,
+        tenant: &str,
+        client_id: &str,
+        roles: &[String],
+        lifetime: u64,
+        name: Option<&str>,
+    ) -> Value {
         let now = unix_now();
         let claims = json!({
             "aud": "https://graph.microsoft.com",
@@ -148,18 +165,33 @@ impl Identity {
     }
 
     /// The v2.0 token endpoint: `POST /{tenant}/oauth2/v2.0/token`, client credentials only.
-    pub(crate) fn token_endpoint(&mut self, tenant: &str, endpoint_url: &str, form: &HashMap<String, String>) -> Response {
+    pub(crate) fn token_endpoint(
+        &mut self,
+        tenant: &str,
+        endpoint_url: &str,
+        form: &HashMap<String, String>,
+    ) -> Response {
         let field = |name: &str| form.get(name).map(String::as_str);
         if field("grant_type") != Some("client_credentials") {
-            return aad_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003, "The app requested an unsupported grant type; use client_credentials.");
+            return aad_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                70003,
+                "The app requested an unsupported grant type; use client_credentials.",
+            );
         }
-        if !self.apps.iter().any(|a| a.registration.tenant_id.eq_ignore_ascii_case(tenant)) {
+        if !self
+            .apps
+            .iter()
+            .any(|a| a.registration.tenant_id.eq_ignore_ascii_case(tenant))
+        {
             return aad_error(StatusCode::BAD_REQUEST, "invalid_request", 90002,
                 &format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."));
         }
         let client_id = field("client_id").unwrap_or("");
         let Some(app) = self.apps.iter().find(|a| {
-            a.registration.tenant_id.eq_ignore_ascii_case(tenant) && a.registration.client_id == client_id
+            a.registration.tenant_id.eq_ignore_ascii_case(tenant)
+                && a.registration.client_id == client_id
         }) else {
             return aad_error(StatusCode::BAD_REQUEST, "unauthorized_client", 700016,
                 &format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'."));
@@ -174,8 +206,15 @@ impl Identity {
                     "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.");
             }
         } else if let Some(assertion) = field("client_assertion") {
-            if field("client_assertion_type") != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
-                return aad_error(StatusCode::BAD_REQUEST, "invalid_request", 50027, "Invalid client_assertion_type.");
+            if field("client_assertion_type")
+                != Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            {
+                return aad_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    50027,
+                    "Invalid client_assertion_type.",
+                );
             }
             if let Err((code, text)) = verify_assertion(app, assertion, endpoint_url) {
                 return aad_error(StatusCode::UNAUTHORIZED, "invalid_client", code, &text);
@@ -185,14 +224,31 @@ impl Identity {
                 "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
         }
         let registration = app.registration.clone();
-        let body = self.issue(tenant, &registration.client_id, &registration.roles, registration.token_lifetime_seconds, registration.display_name.as_deref());
+        let body = self.issue(
+            tenant,
+            &registration.client_id,
+            &registration.roles,
+            registration.token_lifetime_seconds,
+            registration.display_name.as_deref(),
+        );
         (StatusCode::OK, Json(body)).into_response()
     }
 
     /// Managed identity, App Service style (`X-IDENTITY-HEADER`) or IMDS style (`Metadata: true`).
-    pub(crate) fn managed_identity(&mut self, query: &HashMap<String, String>, secret_header: Option<&str>, imds: bool) -> Response {
+    pub(crate) fn managed_identity(
+        &mut self,
+        query: &HashMap<String, String>,
+        secret_header: Option<&str>,
+        imds: bool,
+    ) -> Response {
         let Some(managed) = self.managed.clone() else {
-            return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_request", "error_description": "Identity not found"}))).into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(
+                    json!({"error": "invalid_request", "error_description": "Identity not found"}),
+                ),
+            )
+                .into_response();
         };
         if !imds && secret_header != Some(managed.identity_header.as_str()) {
             return (StatusCode::UNAUTHORIZED, Json(json!({"error": "unauthorized", "error_description": "The X-IDENTITY-HEADER header is missing or wrong."}))).into_response();
@@ -202,26 +258,41 @@ impl Identity {
         };
         let client_id = match query.get("client_id") {
             None => managed.client_id.clone(),
-            Some(id) if *id == managed.client_id || managed.user_assigned.contains(id) => id.clone(),
+            Some(id) if *id == managed.client_id || managed.user_assigned.contains(id) => {
+                id.clone()
+            }
             Some(id) => {
                 return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_request", "error_description": format!("Identity not found: no identity with client id '{id}' is assigned to this host.")}))).into_response();
             }
         };
-        let issued = self.issue("managed-identity-tenant", &client_id, &managed.roles, managed.token_lifetime_seconds, None);
+        let issued = self.issue(
+            "managed-identity-tenant",
+            &client_id,
+            &managed.roles,
+            managed.token_lifetime_seconds,
+            None,
+        );
         let expires_on = unix_now() + managed.token_lifetime_seconds;
-        (StatusCode::OK, Json(json!({
-            "access_token": issued["access_token"],
-            "expires_on": expires_on.to_string(),
-            "expires_in": managed.token_lifetime_seconds.to_string(),
-            "resource": resource,
-            "token_type": "Bearer",
-            "client_id": client_id,
-        }))).into_response()
+        (
+            StatusCode::OK,
+            Json(json!({
+                "access_token": issued["access_token"],
+                "expires_on": expires_on.to_string(),
+                "expires_in": managed.token_lifetime_seconds.to_string(),
+                "resource": resource,
+                "token_type": "Bearer",
+                "client_id": client_id,
+            })),
+        )
+            .into_response()
     }
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn aad_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
@@ -239,15 +310,23 @@ fn aad_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response
 }
 
 fn parse_certificate(b64: &str) -> Result<RegisteredCert, String> {
-    let der = STANDARD.decode(b64.trim()).map_err(|e| format!("certificate is not base64: {e}"))?;
-    let (_, cert) = x509_parser::parse_x509_certificate(&der).map_err(|e| format!("certificate is not X.509 DER: {e}"))?;
+    let der = STANDARD
+        .decode(b64.trim())
+        .map_err(|e| format!("certificate is not base64: {e}"))?;
+    let (_, cert) = x509_parser::parse_x509_certificate(&der)
+        .map_err(|e| format!("certificate is not X.509 DER: {e}"))?;
     let key = match cert.public_key().parsed() {
         Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => rsa,
         _ => return Err("certificate does not hold an RSA public key".into()),
     };
+    // DER integers carry a leading zero byte when the top bit is set; the raw key wants magnitudes.
+    let magnitude = |bytes: &[u8]| {
+        let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+        bytes[start..].to_vec()
+    };
     Ok(RegisteredCert {
-        modulus: key.modulus.to_vec(),
-        exponent: key.exponent.to_vec(),
+        modulus: magnitude(key.modulus),
+        exponent: magnitude(key.exponent),
         x5t_s256: URL_SAFE_NO_PAD.encode(Sha256::digest(&der)),
     })
 }
@@ -260,9 +339,13 @@ struct AssertionClaims {
 }
 
 fn verify_assertion(app: &App, assertion: &str, endpoint_url: &str) -> Result<(), (u32, String)> {
-    let header = jsonwebtoken::decode_header(assertion).map_err(|e| (50027, format!("JWT token is invalid or malformed: {e}.")))?;
+    let header = jsonwebtoken::decode_header(assertion)
+        .map_err(|e| (50027, format!("JWT token is invalid or malformed: {e}.")))?;
     if header.alg != jsonwebtoken::Algorithm::RS256 {
-        return Err((5002738, "Invalid JWT token. The signing algorithm must be RS256.".into()));
+        return Err((
+            5002738,
+            "Invalid JWT token. The signing algorithm must be RS256.".into(),
+        ));
     }
     let cert = app.cert.as_ref().ok_or((700027, "Client assertion failed signature validation: no certificate is registered on the application.".to_string()))?;
     if header.x5t_s256.as_deref() != Some(cert.x5t_s256.as_str()) {
@@ -288,7 +371,10 @@ fn verify_assertion(app: &App, assertion: &str, endpoint_url: &str) -> Result<()
         return Err((700023, "Client assertion audience or issuer is invalid: iss and sub must both be the client id.".into()));
     }
     if data.claims.jti.is_empty() {
-        return Err((50027, "JWT token is invalid or malformed: jti is missing.".into()));
+        return Err((
+            50027,
+            "JWT token is invalid or malformed: jti is missing.".into(),
+        ));
     }
     Ok(())
 }

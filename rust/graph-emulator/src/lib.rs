@@ -148,6 +148,10 @@ impl RunningEmulator {
         self.state.lock().identity.register(app)
     }
 
+    pub fn expire_tokens(&self) {
+        self.state.lock().identity.expire_all();
+    }
+
     pub fn set_managed_identity(&self, managed: ManagedIdentity) {
         self.state.lock().identity.set_managed(managed);
     }
@@ -252,9 +256,13 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
         )
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/msi/token", get(managed_identity_app_service))
-        .route("/metadata/identity/oauth2/token", get(managed_identity_imds))
+        .route(
+            "/metadata/identity/oauth2/token",
+            get(managed_identity_imds),
+        )
         .route("/_emulator/apps", post(register_app))
         .route("/_emulator/managed-identity", post(set_managed_identity))
+        .route("/_emulator/tokens/expire", post(expire_tokens))
         .route("/_emulator/requests", get(list_requests))
         .route("/_emulator/requests", delete(clear_requests))
         .route("/_emulator/calls/{call_id}/script", post(script_call))
@@ -268,13 +276,24 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
 
 const MASKED_FIELDS: &[&str] = &["client_secret", "client_assertion"];
 
-fn record(state: &AppState, kind: &str, method: &Method, uri: &Uri, headers: &HeaderMap, body: Value, body_text: String) {
+fn record(
+    state: &AppState,
+    kind: &str,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Value,
+    body_text: String,
+) {
     let headers = headers
         .iter()
-        .filter(|(name, _)| {
-            !matches!(name.as_str(), "authorization" | "x-identity-header")
+        .filter(|(name, _)| !matches!(name.as_str(), "authorization" | "x-identity-header"))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
         })
-        .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
         .collect();
     state.lock().requests.push(RecordedRequest {
         kind: kind.into(),
@@ -301,15 +320,39 @@ async fn token(
     let masked: serde_json::Map<String, Value> = form
         .iter()
         .map(|(k, v)| {
-            let shown = if MASKED_FIELDS.contains(&k.as_str()) { "***".to_string() } else { v.clone() };
+            let shown = if MASKED_FIELDS.contains(&k.as_str()) {
+                "***".to_string()
+            } else {
+                v.clone()
+            };
             (k.clone(), Value::String(shown))
         })
         .collect();
-    let masked_text = serde_urlencoded::to_string(&masked.iter().map(|(k, v)| (k.as_str(), v.as_str().unwrap_or(""))).collect::<Vec<_>>()).unwrap_or_default();
-    record(&state, "token", &method, &uri, &headers, Value::Object(masked), masked_text);
-    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let masked_text = serde_urlencoded::to_string(
+        masked
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    record(
+        &state,
+        "token",
+        &method,
+        &uri,
+        &headers,
+        Value::Object(masked),
+        masked_text,
+    );
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
     let endpoint = format!("http://{host}{}", uri.path());
-    let response = state.lock().identity.token_endpoint(&tenant, &endpoint, &form);
+    let response = state
+        .lock()
+        .identity
+        .token_endpoint(&tenant, &endpoint, &form);
     response
 }
 
@@ -320,9 +363,22 @@ async fn managed_identity_app_service(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    record(&state, "managedIdentity", &method, &uri, &headers, json!(query), String::new());
-    let secret = headers.get("x-identity-header").and_then(|v| v.to_str().ok());
-    let response = state.lock().identity.managed_identity(&query, secret, false);
+    record(
+        &state,
+        "managedIdentity",
+        &method,
+        &uri,
+        &headers,
+        json!(query),
+        String::new(),
+    );
+    let secret = headers
+        .get("x-identity-header")
+        .and_then(|v| v.to_str().ok());
+    let response = state
+        .lock()
+        .identity
+        .managed_identity(&query, secret, false);
     response
 }
 
@@ -333,7 +389,15 @@ async fn managed_identity_imds(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    record(&state, "managedIdentity", &method, &uri, &headers, json!(query), String::new());
+    record(
+        &state,
+        "managedIdentity",
+        &method,
+        &uri,
+        &headers,
+        json!(query),
+        String::new(),
+    );
     if headers.get("metadata").and_then(|v| v.to_str().ok()) != Some("true") {
         return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}))).into_response();
     }
@@ -341,15 +405,26 @@ async fn managed_identity_imds(
     response
 }
 
-async fn register_app(State(state): State<Arc<AppState>>, Json(app): Json<AppRegistration>) -> Response {
+async fn register_app(
+    State(state): State<Arc<AppState>>,
+    Json(app): Json<AppRegistration>,
+) -> Response {
     match state.lock().identity.register(app) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
     }
 }
 
-async fn set_managed_identity(State(state): State<Arc<AppState>>, Json(managed): Json<ManagedIdentity>) -> StatusCode {
+async fn set_managed_identity(
+    State(state): State<Arc<AppState>>,
+    Json(managed): Json<ManagedIdentity>,
+) -> StatusCode {
     state.lock().identity.set_managed(managed);
+    StatusCode::NO_CONTENT
+}
+
+async fn expire_tokens(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.lock().identity.expire_all();
     StatusCode::NO_CONTENT
 }
 

@@ -161,8 +161,7 @@ fn connect_invite_and_cancel_through_the_c_abi() {
         "nothing is sent while not connected"
     );
 
-    let connect =
-        json!({"op": "connect", "args": {"accessToken": "ffi-token", "environment": "FfiLocal"}});
+    let connect = json!({"op": "connect", "args": {"type": "accessToken", "accessToken": "ffi-token", "environment": "FfiLocal"}});
     let events = native.run(connect.to_string().as_bytes());
     assert_eq!(events[0]["value"]["Environment"], "FfiLocal");
     assert!(

@@ -1,0 +1,573 @@
+//! App-only credentials and their tokens: client secret, certificate (a
+//! client-assertion JWT signed here), managed identity (App Service or
+//! instance metadata), or a token the user already holds.
+//!
+//! Tokens are cached per connection and refreshed ahead of expiry; callers
+//! that find the token stale wait on one refresh instead of starting their own.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+use serde_json::{json, Map, Value};
+
+use crate::error::CoreError;
+use crate::events::Events;
+use crate::http::{self, MAX_BODY_BYTES};
+use crate::request::{check_endpoint, escape_segment};
+use crate::session::Environment;
+
+/// The application permission the invite action needs.
+pub const INVITE_ROLE: &str = "Calls.InitiateGroupCall.All";
+/// Azure's SDKs' instance metadata address; reachable only inside Azure.
+pub const IMDS_DEFAULT_HOST: &str = "http://169.254.169.254";
+/// A client assertion is valid this long.
+const ASSERTION_LIFETIME_SECS: u64 = 600;
+/// Refresh this long before expiry (at most half of the token's lifetime).
+const REFRESH_AHEAD: Duration = Duration::from_secs(300);
+
+pub struct CertificateCredential {
+    pub tenant_id: String,
+    pub client_id: String,
+    /// PKCS#8 private key DER (RSA), zeroed on drop.
+    pub private_key: SecretBox<[u8]>,
+    /// base64url SHA-1 and SHA-256 of the certificate's DER.
+    pub x5t: String,
+    pub x5t_s256: String,
+    /// The chain (leaf first), standard base64 DER, sent as `x5c` when asked.
+    pub x5c: Vec<String>,
+    pub send_chain: bool,
+}
+
+pub enum ManagedIdentityEndpoint {
+    /// App Service, Functions, Automation: `IDENTITY_ENDPOINT` + `IDENTITY_HEADER`.
+    AppService {
+        endpoint: String,
+        header: SecretString,
+    },
+    /// The instance metadata service (or `AZURE_POD_IDENTITY_AUTHORITY_HOST`).
+    Imds { host: String },
+}
+
+pub enum Credential {
+    AccessToken(SecretString),
+    ClientSecret {
+        tenant_id: String,
+        client_id: String,
+        secret: SecretString,
+    },
+    Certificate(Box<CertificateCredential>),
+    ManagedIdentity {
+        client_id: Option<String>,
+        endpoint: ManagedIdentityEndpoint,
+    },
+}
+
+impl Credential {
+    /// Whether a new token can be had without the user.
+    pub fn refreshable(&self) -> bool {
+        !matches!(self, Credential::AccessToken(_))
+    }
+}
+
+struct CachedToken {
+    token: SecretString,
+    refresh_at: Instant,
+}
+
+/// A credential with its token cache.
+pub struct Authenticator {
+    pub environment: Environment,
+    pub credential: Credential,
+    pub timeout: Duration,
+    cache: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+fn auth_error(id: &str, message: String, category: &'static str) -> CoreError {
+    CoreError::Authentication {
+        error_id: id.to_string(),
+        message,
+        category,
+    }
+}
+
+impl Authenticator {
+    pub fn new(environment: Environment, credential: Credential, timeout: Duration) -> Self {
+        Self {
+            environment,
+            credential,
+            timeout,
+            cache: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// A token that is not due for refresh; fetches one when needed. Concurrent
+    /// callers queue on the cache lock, so a stale token causes one request.
+    pub async fn token(&self, events: &Events) -> Result<SecretString, CoreError> {
+        if let Credential::AccessToken(token) = &self.credential {
+            return Ok(token.clone());
+        }
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+            return Ok(cached.token.clone());
+        }
+        let fresh = self.acquire(events).await?;
+        let token = fresh.token.clone();
+        *cache = Some(fresh);
+        Ok(token)
+    }
+
+    /// After Graph refused `rejected` as expired: a new token, unless another
+    /// call already replaced it. `None` when the credential cannot refresh.
+    pub async fn token_after_rejection(
+        &self,
+        rejected: &SecretString,
+        events: &Events,
+    ) -> Result<Option<SecretString>, CoreError> {
+        if !self.credential.refreshable() {
+            return Ok(None);
+        }
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref() {
+            if cached.token.expose_secret() != rejected.expose_secret() {
+                return Ok(Some(cached.token.clone()));
+            }
+        }
+        events.verbose("Graph says the token expired; getting a new one and retrying once.");
+        let fresh = self.acquire(events).await?;
+        let token = fresh.token.clone();
+        *cache = Some(fresh);
+        Ok(Some(token))
+    }
+
+    fn token_endpoint(&self, tenant_id: &str) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/token",
+            self.environment.azure_ad_endpoint,
+            escape_segment(tenant_id)
+        )
+    }
+
+    async fn acquire(&self, events: &Events) -> Result<CachedToken, CoreError> {
+        let scope = format!("{}/.default", self.environment.graph_endpoint);
+        let (request, what) = match &self.credential {
+            Credential::AccessToken(_) => {
+                unreachable!("access tokens are returned before acquiring")
+            }
+            Credential::ClientSecret {
+                tenant_id,
+                client_id,
+                secret,
+            } => {
+                let url = self.token_endpoint(tenant_id);
+                let form = [
+                    ("client_id", client_id.as_str()),
+                    ("scope", scope.as_str()),
+                    ("grant_type", "client_credentials"),
+                    ("client_secret", secret.expose_secret()),
+                ];
+                (http::client()?.post(&url).form(&form), url)
+            }
+            Credential::Certificate(cert) => {
+                let url = self.token_endpoint(&cert.tenant_id);
+                let assertion = client_assertion(cert, &url)?;
+                let form = [
+                    ("client_id", cert.client_id.as_str()),
+                    ("scope", scope.as_str()),
+                    ("grant_type", "client_credentials"),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
+                    ("client_assertion", assertion.expose_secret()),
+                ];
+                (http::client()?.post(&url).form(&form), url)
+            }
+            Credential::ManagedIdentity {
+                client_id,
+                endpoint,
+            } => {
+                let resource = self.environment.graph_endpoint.as_str();
+                match endpoint {
+                    ManagedIdentityEndpoint::AppService { endpoint, header } => {
+                        let mut query = vec![("api-version", "2019-08-01"), ("resource", resource)];
+                        if let Some(id) = client_id {
+                            query.push(("client_id", id));
+                        }
+                        let request = http::client()?
+                            .get(with_query(endpoint, &query)?)
+                            .header("X-IDENTITY-HEADER", header.expose_secret());
+                        (request, endpoint.clone())
+                    }
+                    ManagedIdentityEndpoint::Imds { host } => {
+                        let url = format!("{host}/metadata/identity/oauth2/token");
+                        let mut query = vec![("api-version", "2018-02-01"), ("resource", resource)];
+                        if let Some(id) = client_id {
+                            query.push(("client_id", id));
+                        }
+                        let request = http::client()?
+                            .get(with_query(&url, &query)?)
+                            .header("Metadata", "true");
+                        (request, url)
+                    }
+                }
+            }
+        };
+        events.verbose(format!("Requesting an app-only token from {what}"));
+        let response = request
+            .header("Accept", "application/json")
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|e| {
+                auth_error(
+                    "IdentityEndpointUnreachable",
+                    format!(
+                        "Could not reach the identity endpoint {what}: {}",
+                        http::describe_transport(&e)
+                    ),
+                    "AuthenticationError",
+                )
+            })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| {
+            auth_error(
+                "IdentityEndpointUnreachable",
+                format!(
+                    "The identity endpoint {what} broke off its answer: {}",
+                    http::describe_transport(&e)
+                ),
+                "AuthenticationError",
+            )
+        })?;
+        if body.len() > MAX_BODY_BYTES {
+            return Err(auth_error(
+                "InvalidTokenResponse",
+                format!("The identity endpoint {what} sent an oversized answer."),
+                "AuthenticationError",
+            ));
+        }
+        let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        if !status.is_success() {
+            let error = parsed
+                .get("error")
+                .and_then(Value::as_str)
+                .unwrap_or("token_request_failed");
+            let description = parsed
+                .get("error_description")
+                .and_then(Value::as_str)
+                .map(|d| d.lines().next().unwrap_or(d).to_string())
+                .unwrap_or_else(|| {
+                    format!("the identity endpoint answered {status} without an error description")
+                });
+            return Err(auth_error(
+                error,
+                format!(
+                    "The identity platform refused the sign-in ({status}): [{error}] {description}"
+                ),
+                "AuthenticationError",
+            ));
+        }
+        let token = parsed
+            .get("access_token")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                auth_error(
+                    "InvalidTokenResponse",
+                    format!("The identity endpoint {what} answered without an access_token."),
+                    "AuthenticationError",
+                )
+            })?;
+        let lifetime = token_lifetime(&parsed);
+        let ahead = REFRESH_AHEAD.min(lifetime / 2);
+        events.verbose(format!("Got a token valid for {} s", lifetime.as_secs()));
+        Ok(CachedToken {
+            token: SecretString::from(token.to_string()),
+            refresh_at: Instant::now() + lifetime - ahead,
+        })
+    }
+}
+
+fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<url::Url, CoreError> {
+    url::Url::parse_with_params(base, pairs).map_err(|e| {
+        CoreError::InvalidArgument(format!("'{base}' is not a valid identity endpoint: {e}"))
+    })
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// `expires_in` (seconds, number or text) or `expires_on` (Unix seconds); an hour if neither.
+fn token_lifetime(body: &Value) -> Duration {
+    let number = |v: &Value| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    };
+    if let Some(secs) = body.get("expires_in").and_then(number) {
+        return Duration::from_secs(secs);
+    }
+    if let Some(on) = body.get("expires_on").and_then(number) {
+        return Duration::from_secs(on.saturating_sub(unix_now()));
+    }
+    Duration::from_secs(3600)
+}
+
+/// The RS256 client assertion: `aud` = token endpoint, `iss` = `sub` = client id.
+pub fn client_assertion(
+    cert: &CertificateCredential,
+    audience: &str,
+) -> Result<SecretString, CoreError> {
+    let mut header = Map::new();
+    header.insert("alg".into(), json!("RS256"));
+    header.insert("typ".into(), json!("JWT"));
+    header.insert("x5t".into(), json!(cert.x5t));
+    header.insert("x5t#S256".into(), json!(cert.x5t_s256));
+    if cert.send_chain {
+        header.insert("x5c".into(), json!(cert.x5c));
+    }
+    let now = unix_now();
+    let claims = json!({
+        "aud": audience,
+        "iss": cert.client_id,
+        "sub": cert.client_id,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "nbf": now,
+        "iat": now,
+        "exp": now + ASSERTION_LIFETIME_SECS,
+    });
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(Value::Object(header).to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let key =
+        ring::signature::RsaKeyPair::from_pkcs8(cert.private_key.expose_secret()).map_err(|e| {
+            auth_error(
+                "InvalidCertificateKey",
+                format!("The certificate's private key is not a usable RSA key: {e}."),
+                "AuthenticationError",
+            )
+        })?;
+    let mut signature = vec![0u8; key.public().modulus_len()];
+    key.sign(
+        &ring::signature::RSA_PKCS1_SHA256,
+        &ring::rand::SystemRandom::new(),
+        signing_input.as_bytes(),
+        &mut signature,
+    )
+    .map_err(|_| {
+        auth_error(
+            "SigningFailed",
+            "Signing the client assertion failed.".into(),
+            "AuthenticationError",
+        )
+    })?;
+    Ok(SecretString::from(format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(signature)
+    )))
+}
+
+/// The unverified payload of a JWT; empty for anything else.
+pub fn jwt_claims(token: &str) -> Map<String, Value> {
+    let payload = token.split('.').nth(1).unwrap_or("");
+    URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|v| match v {
+            Value::Object(map) => Some(map),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Reads a credential from the shim's `connect` arguments (secrets are moved, not copied).
+pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
+    let mut take_secret = |name: &str| -> Option<SecretString> {
+        match args.get_mut(name).map(Value::take) {
+            Some(Value::String(s)) if !s.is_empty() => Some(SecretString::from(s)),
+            _ => None,
+        }
+    };
+    let secret = take_secret("accessToken")
+        .map(Err)
+        .or_else(|| take_secret("clientSecret").map(Ok));
+    let identity_header = take_secret("identityHeader");
+    let private_key = match args.get_mut("privateKey").map(Value::take) {
+        Some(Value::String(mut b64)) => {
+            let der = STANDARD.decode(b64.as_bytes());
+            zeroize_string(&mut b64);
+            Some(der.map_err(|_| {
+                CoreError::InvalidArgument("the certificate's key is not base64".into())
+            })?)
+        }
+        _ => None,
+    };
+    let text = |name: &str| {
+        args.get(name)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let required = |name: &str, what: &str| {
+        text(name).ok_or_else(|| {
+            CoreError::InvalidArgument(format!("{what} is required for app-only sign-in."))
+        })
+    };
+    let kind = text("type").unwrap_or_default();
+    match kind.as_str() {
+        "accessToken" => match secret {
+            Some(Err(token)) => Ok(Credential::AccessToken(token)),
+            _ => Err(CoreError::InvalidArgument(
+                "AccessToken is empty: give the access token as a SecureString.".into(),
+            )),
+        },
+        "clientSecret" => match secret {
+            Some(Ok(secret)) => Ok(Credential::ClientSecret {
+                tenant_id: required("tenantId", "TenantId")?,
+                client_id: required("clientId", "The client id (the credential's user name)")?,
+                secret,
+            }),
+            _ => Err(CoreError::InvalidArgument(
+                "The client secret (the credential's password) is empty.".into(),
+            )),
+        },
+        "certificate" => {
+            let key = private_key.ok_or_else(|| {
+                CoreError::InvalidArgument("The certificate's private key is missing.".into())
+            })?;
+            Ok(Credential::Certificate(Box::new(CertificateCredential {
+                tenant_id: required("tenantId", "TenantId")?,
+                client_id: required("clientId", "ClientId")?,
+                private_key: SecretBox::new(key.into_boxed_slice()),
+                x5t: required("x5t", "The certificate's SHA-1 thumbprint")?,
+                x5t_s256: required("x5tS256", "The certificate's SHA-256 thumbprint")?,
+                x5c: args
+                    .get("x5c")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                send_chain: args
+                    .get("sendChain")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            })))
+        }
+        "managedIdentity" => {
+            let endpoint = match (text("identityEndpoint"), identity_header) {
+                (Some(endpoint), Some(header)) => ManagedIdentityEndpoint::AppService {
+                    endpoint: check_identity_endpoint("IDENTITY_ENDPOINT", &endpoint)?,
+                    header,
+                },
+                _ => ManagedIdentityEndpoint::Imds {
+                    host: check_identity_endpoint(
+                        "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+                        &text("imdsHost").unwrap_or_else(|| IMDS_DEFAULT_HOST.into()),
+                    )?,
+                },
+            };
+            Ok(Credential::ManagedIdentity {
+                client_id: text("clientId"),
+                endpoint,
+            })
+        }
+        other => Err(CoreError::InvalidArgument(format!(
+            "unknown credential type '{other}'"
+        ))),
+    }
+}
+
+/// Identity endpoints: https, loopback, or the link-local metadata address Azure defines.
+fn check_identity_endpoint(what: &str, endpoint: &str) -> Result<String, CoreError> {
+    let trimmed = endpoint.trim_end_matches('/');
+    if trimmed == IMDS_DEFAULT_HOST {
+        return Ok(trimmed.to_string());
+    }
+    check_endpoint(what, endpoint)
+}
+
+fn zeroize_string(s: &mut String) {
+    use zeroize::Zeroize;
+    s.zeroize();
+}
+
+/// Roles of a JWT; `None` when the token is opaque or has no roles claim.
+pub fn token_roles(token: &str) -> Option<Vec<String>> {
+    jwt_claims(token)
+        .get("roles")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_come_from_expires_in_or_expires_on() {
+        assert_eq!(
+            token_lifetime(&json!({"expires_in": 3599})),
+            Duration::from_secs(3599)
+        );
+        assert_eq!(
+            token_lifetime(&json!({"expires_in": "120"})),
+            Duration::from_secs(120)
+        );
+        let on = unix_now() + 600;
+        let got = token_lifetime(&json!({"expires_on": on.to_string()}));
+        assert!(got <= Duration::from_secs(600) && got >= Duration::from_secs(598));
+        assert_eq!(token_lifetime(&json!({})), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn identity_endpoints_allow_the_metadata_address_only_as_itself() {
+        assert!(check_identity_endpoint("x", "http://169.254.169.254").is_ok());
+        assert!(check_identity_endpoint("x", "http://127.0.0.1:5/msi/token").is_ok());
+        assert!(check_identity_endpoint("x", "http://169.254.169.254.example.com").is_err());
+        assert!(check_identity_endpoint("x", "http://10.0.0.1").is_err());
+    }
+
+    #[test]
+    fn credentials_are_read_and_validated() {
+        let mut args = json!({"type": "clientSecret", "tenantId": "t", "clientId": "c", "clientSecret": "s3cret"});
+        assert!(matches!(
+            credential_from_args(&mut args),
+            Ok(Credential::ClientSecret { .. })
+        ));
+        assert_eq!(
+            args["clientSecret"],
+            Value::Null,
+            "the secret is moved out of the arguments"
+        );
+        let mut args = json!({"type": "clientSecret", "clientId": "c", "clientSecret": "s"});
+        assert!(credential_from_args(&mut args).is_err());
+        let mut args = json!({"type": "managedIdentity"});
+        match credential_from_args(&mut args) {
+            Ok(Credential::ManagedIdentity {
+                endpoint: ManagedIdentityEndpoint::Imds { host },
+                ..
+            }) => {
+                assert_eq!(host, IMDS_DEFAULT_HOST)
+            }
+            _ => panic!("expected IMDS"),
+        }
+    }
+}
