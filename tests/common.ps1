@@ -33,9 +33,36 @@ function Stop-TestEmulator($Emulator) {
     Stop-GraphEmulator $Emulator
 }
 
-function Get-EmulatorRequest($Emulator) {
+function Get-EmulatorRequest($Emulator, [string] $Kind = 'invite') {
     # Invoke-RestMethod returns a JSON array as one object; the pipeline enumerates it.
-    Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/requests" | ForEach-Object { $_ }
+    Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/requests" | ForEach-Object { $_ } | Where-Object kind -EQ $Kind
+}
+
+function Register-EmulatorApp($Emulator, [hashtable] $App) {
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/_emulator/apps" -ContentType 'application/json' -Body ($App | ConvertTo-Json -Depth 5) | Out-Null
+}
+
+function Set-EmulatorManagedIdentity($Emulator, [hashtable] $Identity) {
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/_emulator/managed-identity" -ContentType 'application/json' -Body ($Identity | ConvertTo-Json -Depth 5) | Out-Null
+}
+
+function Get-EmulatorIssuedToken($Emulator) {
+    Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/tokens" | ForEach-Object { $_ }
+}
+
+function Invoke-EmulatorTokenExpiry($Emulator) {
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/_emulator/tokens/expire" | Out-Null
+}
+
+function New-TestCertificate {
+    # A self-signed RSA certificate with its private key, made in memory for the test.
+    param([string] $Subject = 'CN=invite-bot.test', [datetimeoffset] $NotBefore = [datetimeoffset]::UtcNow.AddMinutes(-5), [datetimeoffset] $NotAfter = [datetimeoffset]::UtcNow.AddDays(1))
+    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($Subject, $rsa, [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $cert = $request.CreateSelfSigned($NotBefore, $NotAfter)
+    # Round-trip through PFX so the key is exportable and can live in a store.
+    $pfx = $cert.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pfx, 'pfx-pass')
+    [Security.Cryptography.X509Certificates.X509Certificate2]::new($pfx, 'pfx-pass', 'Exportable,PersistKeySet')
 }
 
 function Clear-EmulatorRequest($Emulator) {

@@ -1,11 +1,16 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 
 namespace GraphRust.Authentication.Commands
 {
-    /// <summary>Connects the session to Graph (app-only: invite needs an application permission).</summary>
+    /// <summary>
+    /// Connects the session to Graph, app-only (invite needs an application permission):
+    /// an access token, a client secret, a certificate, environment variables or a managed identity.
+    /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "MgGraph", DefaultParameterSetName = UserSet)]
     [Alias("Connect-Graph")]
     [OutputType(typeof(void))]
@@ -13,15 +18,40 @@ namespace GraphRust.Authentication.Commands
     {
         private const string UserSet = "UserParameterSet";
         private const string AccessTokenSet = "AccessTokenParameterSet";
+        private const string CertificateSet = "AppCertificateParameterSet";
+        private const string SecretSet = "AppSecretCredentialParameterSet";
+        private const string IdentitySet = "IdentityParameterSet";
+        private const string EnvironmentVariableSet = "EnvironmentVariableParameterSet";
 
         [Parameter(ParameterSetName = UserSet, Position = 0)]
         public string[]? Scopes { get; set; }
 
-        [Parameter(ParameterSetName = UserSet)]
+        [Parameter(ParameterSetName = UserSet, Position = 1)]
+        [Parameter(ParameterSetName = CertificateSet, Position = 1, Mandatory = true)]
+        [Parameter(ParameterSetName = IdentitySet)]
         [Alias("AppId", "ApplicationId")]
         public string? ClientId { get; set; }
 
-        [Parameter(ParameterSetName = UserSet)]
+        [Parameter(ParameterSetName = CertificateSet, Position = 2)]
+        [Alias("CertificateSubject", "CertificateName")]
+        public string? CertificateSubjectName { get; set; }
+
+        [Parameter(ParameterSetName = CertificateSet, Position = 3)]
+        public string? CertificateThumbprint { get; set; }
+
+        [Parameter(ParameterSetName = CertificateSet)]
+        public bool SendCertificateChain { get; set; }
+
+        [Parameter(ParameterSetName = CertificateSet)]
+        public X509Certificate2? Certificate { get; set; }
+
+        [Parameter(ParameterSetName = SecretSet, Mandatory = true)]
+        [Alias("SecretCredential", "Credential")]
+        public PSCredential? ClientSecretCredential { get; set; }
+
+        [Parameter(ParameterSetName = UserSet, Position = 4)]
+        [Parameter(ParameterSetName = CertificateSet, Position = 4)]
+        [Parameter(ParameterSetName = SecretSet, Position = 4)]
         [Alias("Audience", "Tenant")]
         public string? TenantId { get; set; }
 
@@ -29,8 +59,16 @@ namespace GraphRust.Authentication.Commands
         [Alias("UseDeviceAuthentication", "DeviceCode", "DeviceAuth", "Device")]
         public SwitchParameter UseDeviceCode { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+        [Parameter(ParameterSetName = AccessTokenSet, Mandatory = true)]
         public SecureString? AccessToken { get; set; }
+
+        [Parameter(ParameterSetName = IdentitySet, Mandatory = true)]
+        [Alias("ManagedIdentity", "ManagedServiceIdentity", "MSI")]
+        public SwitchParameter Identity { get; set; }
+
+        [Parameter(ParameterSetName = EnvironmentVariableSet, Mandatory = true)]
+        [Alias("EnvVar", "EnvironmentVariables")]
+        public SwitchParameter EnvironmentVariable { get; set; }
 
         [Parameter]
         [Alias("EnvironmentName", "NationalCloud")]
@@ -55,8 +93,11 @@ namespace GraphRust.Authentication.Commands
                 ThrowTerminatingError(new ErrorRecord(
                     new NotSupportedException(
                         "Delegated (user) sign-in is not supported: inviting participants to a call needs the application permission " +
-                        "Calls.InitiateGroupCall.All, which Graph grants to apps only. Connect app-only instead, for example " +
-                        "Connect-MgGraph -AccessToken (ConvertTo-SecureString $appOnlyToken -AsPlainText -Force)."),
+                        "Calls.InitiateGroupCall.All, which Graph grants to apps only. Connect app-only instead: " +
+                        "Connect-MgGraph -ClientSecretCredential <PSCredential> -TenantId <tenant>; " +
+                        "Connect-MgGraph -ClientId <app id> -TenantId <tenant> -CertificateThumbprint <thumbprint> (or -CertificateSubjectName, -Certificate); " +
+                        "Connect-MgGraph -Identity (a managed identity); Connect-MgGraph -EnvironmentVariable; " +
+                        "or Connect-MgGraph -AccessToken <SecureString> with an app-only token."),
                     "DelegatedAuthenticationNotSupported",
                     ErrorCategory.AuthenticationError,
                     null));
@@ -67,43 +108,173 @@ namespace GraphRust.Authentication.Commands
                 WriteWarning("ContextScope CurrentUser is treated as Process: tokens are kept in this process only and never written to disk.");
             }
 
-            char[] token = Array.Empty<char>();
-            IntPtr unmanaged = IntPtr.Zero;
+            JsonElement? context = null;
+            bool connected;
             try
             {
-                unmanaged = Marshal.SecureStringToGlobalAllocUnicode(AccessToken!);
-                token = new char[AccessToken!.Length];
-                Marshal.Copy(unmanaged, token, 0, token.Length);
-                bool connected = RunNative("connect", writer =>
-                {
-                    writer.WriteString("accessToken", token);
-                    if (Environment is not null)
-                    {
-                        writer.WriteString("environment", Environment);
-                    }
-
-                    if (MyInvocation.BoundParameters.ContainsKey(nameof(ClientTimeout)))
-                    {
-                        writer.WriteNumber("clientTimeout", ClientTimeout);
-                    }
-                }, onResult: (_, _) => { });
-                if (connected && !NoWelcome)
-                {
-                    WriteInformation(new HostInformationMessage
-                    {
-                        Message = "Welcome to Microsoft Graph!\n\nConnected via userprovidedaccesstoken access.\n" +
-                                  "NOTE: You can use the -NoWelcome parameter to suppress this message.",
-                    }, new[] { "PSHOST" });
-                }
+                connected = RunNative("connect", WriteCredential, onResult: (value, _) => context = value);
             }
-            finally
+            catch (PSArgumentException e)
             {
-                Array.Clear(token);
-                if (unmanaged != IntPtr.Zero)
+                ThrowTerminatingError(new ErrorRecord(e, "MissingEnvironmentVariable", ErrorCategory.InvalidArgument, null));
+                return;
+            }
+            catch (CertificateProblemException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "CertificateNotUsable", ErrorCategory.AuthenticationError, Certificate ?? (object?)CertificateThumbprint ?? CertificateSubjectName));
+                return;
+            }
+
+            if (connected && !NoWelcome && context is JsonElement c)
+            {
+                string how = c.GetProperty("AuthType").GetString() == "AppOnly"
+                    ? $"apponly access using {c.GetProperty("ClientId").GetString() ?? "a managed identity"}"
+                    : "userprovidedaccesstoken access";
+                WriteInformation(new HostInformationMessage
                 {
-                    Marshal.ZeroFreeGlobalAllocUnicode(unmanaged);
+                    Message = $"Welcome to Microsoft Graph!\n\nConnected via {how}.\n" +
+                              "NOTE: You can use the -NoWelcome parameter to suppress this message.",
+                }, new[] { "PSHOST" });
+            }
+        }
+
+        private void WriteCredential(Utf8JsonWriter writer)
+        {
+            if (Environment is not null)
+            {
+                writer.WriteString("environment", Environment);
+            }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ClientTimeout)))
+            {
+                writer.WriteNumber("clientTimeout", ClientTimeout);
+            }
+
+            switch (ParameterSetName)
+            {
+                case AccessTokenSet:
+                    writer.WriteString("type", "accessToken");
+                    SecureStringWriter.Write(writer, "accessToken", AccessToken!);
+                    break;
+                case SecretSet:
+                    writer.WriteString("type", "clientSecret");
+                    writer.WriteString("tenantId", TenantId);
+                    writer.WriteString("clientId", ClientSecretCredential!.UserName);
+                    SecureStringWriter.Write(writer, "clientSecret", ClientSecretCredential.Password);
+                    break;
+                case CertificateSet:
+                    writer.WriteString("type", "certificate");
+                    writer.WriteString("tenantId", TenantId);
+                    writer.WriteString("clientId", ClientId);
+                    CertificateCredentialWriter.Write(writer, ChosenCertificate(), SendCertificateChain);
+                    break;
+                case IdentitySet:
+                    WriteManagedIdentity(writer, ClientId);
+                    break;
+                case EnvironmentVariableSet:
+                    WriteFromEnvironmentVariables(writer);
+                    break;
+            }
+        }
+
+        private X509Certificate2 ChosenCertificate()
+        {
+            int given = (Certificate is null ? 0 : 1) + (CertificateThumbprint is null ? 0 : 1) + (CertificateSubjectName is null ? 0 : 1);
+            if (given != 1)
+            {
+                throw new CertificateProblemException(
+                    "Give exactly one of -CertificateThumbprint, -CertificateSubjectName or -Certificate to sign in with a certificate.");
+            }
+
+            return Certificate ?? CertificateCredentialWriter.FromStore(CertificateThumbprint, CertificateSubjectName);
+        }
+
+        private static string? Variable(string name)
+        {
+            string? value = System.Environment.GetEnvironmentVariable(name);
+            return string.IsNullOrWhiteSpace(value) ? null : value;
+        }
+
+        private static void WriteManagedIdentity(Utf8JsonWriter writer, string? clientId)
+        {
+            writer.WriteString("type", "managedIdentity");
+            if (clientId is not null)
+            {
+                writer.WriteString("clientId", clientId);
+            }
+
+            // App Service, Functions and Automation set these; elsewhere the instance metadata service is used.
+            string? endpoint = Variable("IDENTITY_ENDPOINT") ?? Variable("MSI_ENDPOINT");
+            string? header = Variable("IDENTITY_HEADER") ?? Variable("MSI_SECRET");
+            if (endpoint is not null && header is not null)
+            {
+                writer.WriteString("identityEndpoint", endpoint);
+                writer.WriteString("identityHeader", header);
+            }
+
+            string? imdsHost = Variable("AZURE_POD_IDENTITY_AUTHORITY_HOST");
+            if (imdsHost is not null)
+            {
+                writer.WriteString("imdsHost", imdsHost);
+            }
+        }
+
+        /// <summary>Azure.Identity's EnvironmentCredential: a secret or a certificate from AZURE_* variables.</summary>
+        private static void WriteFromEnvironmentVariables(Utf8JsonWriter writer)
+        {
+            string? clientId = Variable("AZURE_CLIENT_ID");
+            string? tenantId = Variable("AZURE_TENANT_ID");
+            string? secret = Variable("AZURE_CLIENT_SECRET");
+            string? certificatePath = Variable("AZURE_CLIENT_CERTIFICATE_PATH");
+            var missing = new ArrayList();
+            if (clientId is null)
+            {
+                missing.Add("AZURE_CLIENT_ID");
+            }
+
+            if (tenantId is null)
+            {
+                missing.Add("AZURE_TENANT_ID");
+            }
+
+            if (secret is null && certificatePath is null)
+            {
+                missing.Add("AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH");
+            }
+
+            if (missing.Count > 0)
+            {
+                throw new PSArgumentException(
+                    $"Connect-MgGraph -EnvironmentVariable needs {string.Join(", ", missing.ToArray())} to be set.");
+            }
+
+            writer.WriteString("credentialType", "EnvironmentVariable");
+            writer.WriteString("tenantId", tenantId);
+            writer.WriteString("clientId", clientId);
+            if (secret is not null)
+            {
+                writer.WriteString("type", "clientSecret");
+                writer.WriteString("clientSecret", secret);
+                return;
+            }
+
+            SecureString? password = null;
+            string? passwordText = Variable("AZURE_CLIENT_CERTIFICATE_PASSWORD");
+            if (passwordText is not null)
+            {
+                password = new SecureString();
+                foreach (char ch in passwordText)
+                {
+                    password.AppendChar(ch);
                 }
             }
+
+            bool sendChain = string.Equals(Variable("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"), "true", StringComparison.OrdinalIgnoreCase)
+                || Variable("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN") == "1";
+            using X509Certificate2 certificate = CertificateCredentialWriter.FromFile(certificatePath!, password);
+            password?.Dispose();
+            writer.WriteString("type", "certificate");
+            CertificateCredentialWriter.Write(writer, certificate, sendChain);
         }
     }
 }

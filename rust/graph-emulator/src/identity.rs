@@ -114,6 +114,11 @@ impl Identity {
         self.managed = Some(managed);
     }
 
+    /// Every access token issued so far (a test aid: suites check none of them leaks).
+    pub(crate) fn issued(&self) -> Vec<String> {
+        self.tokens.keys().cloned().collect()
+    }
+
     /// Makes every issued token expire now (for refresh tests).
     pub(crate) fn expire_all(&mut self) {
         let now = SystemTime::now();

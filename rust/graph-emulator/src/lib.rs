@@ -263,6 +263,7 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
         .route("/_emulator/apps", post(register_app))
         .route("/_emulator/managed-identity", post(set_managed_identity))
         .route("/_emulator/tokens/expire", post(expire_tokens))
+        .route("/_emulator/tokens", get(issued_tokens))
         .route("/_emulator/requests", get(list_requests))
         .route("/_emulator/requests", delete(clear_requests))
         .route("/_emulator/calls/{call_id}/script", post(script_call))
@@ -421,6 +422,10 @@ async fn set_managed_identity(
 ) -> StatusCode {
     state.lock().identity.set_managed(managed);
     StatusCode::NO_CONTENT
+}
+
+async fn issued_tokens(State(state): State<Arc<AppState>>) -> Json<Vec<String>> {
+    Json(state.lock().identity.issued())
 }
 
 async fn expire_tokens(State(state): State<Arc<AppState>>) -> StatusCode {
