@@ -80,7 +80,6 @@ struct CachedToken {
 pub struct Authenticator {
     pub environment: Environment,
     pub credential: Credential,
-    pub timeout: Duration,
     cache: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
@@ -93,11 +92,10 @@ fn auth_error(id: &str, message: String, category: &'static str) -> CoreError {
 }
 
 impl Authenticator {
-    pub fn new(environment: Environment, credential: Credential, timeout: Duration) -> Self {
+    pub fn new(environment: Environment, credential: Credential) -> Self {
         Self {
             environment,
             credential,
-            timeout,
             cache: tokio::sync::Mutex::new(None),
         }
     }
@@ -217,7 +215,7 @@ impl Authenticator {
         events.verbose(format!("Requesting an app-only token from {what}"));
         let response = request
             .header("Accept", "application/json")
-            .timeout(self.timeout)
+            .timeout(crate::retry::current().client_timeout)
             .send()
             .await
             .map_err(|e| {

@@ -37,6 +37,8 @@ pub enum CoreError {
 /// An error the service answered with.
 #[derive(Debug, Clone)]
 pub struct GraphError {
+    /// Retries made before this answer (throttling, overloaded front ends).
+    pub retries: u32,
     pub status: u16,
     pub reason: String,
     pub code: String,
@@ -165,6 +167,12 @@ impl GraphError {
         }
         if let Some(id) = &self.client_request_id {
             text.push_str(&format!("\nclient-request-id: {id}"));
+        }
+        if self.retries > 0 {
+            text.push_str(&format!(
+                "\nRetries: {} (the answer above is the last one)",
+                self.retries
+            ));
         }
         text
     }

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use once_cell::sync::OnceCell;
+use std::collections::HashSet;
+use std::sync::RwLock;
+
+use once_cell::sync::{Lazy, OnceCell};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
@@ -19,10 +22,59 @@ pub const USER_AGENT: &str = concat!(
     " (PowerShell; graph-core)"
 );
 const MAX_REDIRECTS: usize = 5;
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-pub const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(300);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 static CLIENT: OnceCell<reqwest::Client> = OnceCell::new();
+static NETWORK: OnceCell<NetworkSettings> = OnceCell::new();
+/// Host names the resolver reports as unknown (a test hook: no DNS query is made for them).
+static UNRESOLVABLE: Lazy<RwLock<HashSet<String>>> = Lazy::new(Default::default);
+
+/// What the shim's environment says about the network. On Unix .NET keeps its
+/// own copy of environment variables, so `$env:HTTPS_PROXY = ...` in a script is
+/// seen here only because the shim passes it along.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct NetworkSettings {
+    pub https_proxy: Option<String>,
+    pub http_proxy: Option<String>,
+    pub no_proxy: Option<String>,
+    pub ssl_cert_file: Option<String>,
+}
+
+/// Records the settings for the client, which is built once, on first use.
+pub fn configure_network(settings: NetworkSettings) {
+    let _ = NETWORK.set(settings);
+}
+
+pub fn set_unresolvable_hosts(hosts: impl IntoIterator<Item = String>) {
+    let mut set = UNRESOLVABLE.write().unwrap_or_else(|e| e.into_inner());
+    set.clear();
+    set.extend(hosts.into_iter().map(|h| h.to_ascii_lowercase()));
+}
+
+/// The system resolver, unless a test said a name does not resolve.
+struct Resolver;
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_ascii_lowercase();
+        let unknown = UNRESOLVABLE
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&host);
+        Box::pin(async move {
+            if unknown {
+                return Err(Box::new(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("the name '{host}' does not resolve"),
+                ))
+                    as Box<dyn std::error::Error + Send + Sync>);
+            }
+            let addrs: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
 
 fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
@@ -45,12 +97,43 @@ pub fn client() -> Result<&'static reqwest::Client, CoreError> {
     CLIENT.get_or_try_init(|| {
         // Another library in the process may have installed a provider first; either is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder()
+        let settings = NETWORK.get().cloned().unwrap_or_default();
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .gzip(true)
             .redirect(redirect_policy())
             .connect_timeout(CONNECT_TIMEOUT)
             .pool_idle_timeout(Duration::from_secs(90))
+            .dns_resolver(Resolver);
+        let no_proxy = settings
+            .no_proxy
+            .as_deref()
+            .and_then(reqwest::NoProxy::from_string);
+        for (url, https) in [(&settings.https_proxy, true), (&settings.http_proxy, false)] {
+            if let Some(url) = url {
+                let proxy = if https {
+                    reqwest::Proxy::https(url)
+                } else {
+                    reqwest::Proxy::http(url)
+                }
+                .map_err(|e| {
+                    CoreError::InvalidArgument(format!("the proxy '{url}' is not a valid URL: {e}"))
+                })?;
+                builder = builder.proxy(proxy.no_proxy(no_proxy.clone()));
+            }
+        }
+        if let Some(path) = &settings.ssl_cert_file {
+            let pem = std::fs::read(path).map_err(|e| {
+                CoreError::InvalidArgument(format!("SSL_CERT_FILE '{path}' could not be read: {e}"))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                CoreError::InvalidArgument(format!(
+                    "SSL_CERT_FILE '{path}' holds no PEM certificates: {e}"
+                ))
+            })?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        builder
             .build()
             .map_err(|e| CoreError::Transport(format!("could not create the HTTP client: {e}")))
     })
@@ -58,6 +141,8 @@ pub fn client() -> Result<&'static reqwest::Client, CoreError> {
 
 /// A response read in full (within the bound).
 pub struct Exchange {
+    /// How many retries came before this answer.
+    pub retries: u32,
     pub status: u16,
     pub reason: String,
     pub headers: Vec<(String, String)>,
@@ -93,7 +178,27 @@ pub struct JsonPost<'a> {
     pub body: Vec<u8>,
     pub extra_headers: &'a [(String, String)],
     pub client_request_id: String,
-    pub timeout: Duration,
+    /// The retry this request is (1, 2, ...), sent as `Retry-Attempt`.
+    pub retry_attempt: Option<u32>,
+}
+
+/// A failed exchange as an error that says what happened and where.
+pub fn transport_error(e: &reqwest::Error, url: &str) -> CoreError {
+    let cause = describe_transport(e);
+    if e.is_connect() && e.is_timeout() {
+        CoreError::Timeout(format!(
+            "Could not connect to {url} within the connect timeout of {} s.",
+            CONNECT_TIMEOUT.as_secs()
+        ))
+    } else if e.is_connect() {
+        CoreError::Transport(format!("Could not connect to {url}: {cause}"))
+    } else if e.is_redirect() {
+        CoreError::Transport(format!(
+            "The request to {url} was redirected badly: {cause}"
+        ))
+    } else {
+        CoreError::Transport(format!("The request to {url} failed: {cause}"))
+    }
 }
 
 pub fn describe_transport(e: &reqwest::Error) -> String {
@@ -134,6 +239,9 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
         "client-request-id",
         HeaderValue::from_str(&request.client_request_id).expect("a UUID is a valid header value"),
     );
+    if let Some(attempt) = request.retry_attempt {
+        headers.insert("retry-attempt", HeaderValue::from(attempt));
+    }
     if events.debug {
         events.debug(debug_request(request.url, &headers, &request.body));
     }
@@ -151,25 +259,10 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
     let response = client
         .post(request.url)
         .headers(headers)
-        .timeout(request.timeout)
         .body(request.body)
         .send()
         .await
-        .map_err(|e| {
-            if e.is_timeout() {
-                CoreError::Timeout(format!(
-                    "The request to {} did not complete within the client timeout of {} s.",
-                    request.url,
-                    request.timeout.as_secs()
-                ))
-            } else {
-                CoreError::Transport(format!(
-                    "Could not reach {}: {}",
-                    request.url,
-                    describe_transport(&e)
-                ))
-            }
-        })?;
+        .map_err(|e| transport_error(&e, request.url))?;
     let status = response.status();
     let headers: Vec<(String, String)> = response
         .headers()
@@ -183,6 +276,7 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
         .collect();
     let body = read_bounded(response, request.url).await?;
     let exchange = Exchange {
+        retries: 0,
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("").to_string(),
         headers,
@@ -255,6 +349,7 @@ pub fn graph_error(exchange: &Exchange) -> GraphError {
         )
     });
     GraphError {
+        retries: exchange.retries,
         status: exchange.status,
         reason: exchange.reason.clone(),
         code,

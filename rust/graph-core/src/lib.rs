@@ -13,6 +13,7 @@ pub mod model;
 pub mod ops;
 pub mod output;
 pub mod request;
+pub mod retry;
 pub mod session;
 
 pub use error::CoreError;

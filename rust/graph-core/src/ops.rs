@@ -9,12 +9,12 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::auth;
+use crate::auth::{self, Authenticator};
 use crate::body::{normalize_invite_body, ExpandedBody, Problem};
 use crate::error::CoreError;
 use crate::events::{Event, Events};
@@ -22,6 +22,7 @@ use crate::http::{self, JsonPost};
 use crate::model::INVITE_PARTICIPANTS_OPERATION;
 use crate::output::{shape, TYPE_NAMES_KEY};
 use crate::request::{check_call_id, check_headers, invite_url};
+use crate::retry::{self, RequestContext, WaitReason};
 use crate::session::{self, ConnectOptions};
 
 /// One runtime for the process, started by the first operation, never by loading.
@@ -84,15 +85,20 @@ pub fn start(request: &[u8]) -> Call {
     let live = LiveCall::new();
     let parsed: Result<Value, _> = serde_json::from_slice(request);
     let (op, args, verbose, debug) = match parsed {
-        Ok(Value::Object(mut map)) => (
-            map.get("op")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            map.remove("args").unwrap_or(Value::Null),
-            map.get("verbose").and_then(Value::as_bool).unwrap_or(false),
-            map.get("debug").and_then(Value::as_bool).unwrap_or(false),
-        ),
+        Ok(Value::Object(mut map)) => {
+            if let Some(network) = map.get("network") {
+                http::configure_network(network_settings(network));
+            }
+            (
+                map.get("op")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                map.remove("args").unwrap_or(Value::Null),
+                map.get("verbose").and_then(Value::as_bool).unwrap_or(false),
+                map.get("debug").and_then(Value::as_bool).unwrap_or(false),
+            )
+        }
         _ => {
             let events = Events::new(tx, false, false);
             let error = CoreError::InvalidArgument("the request is not a JSON object".into());
@@ -123,6 +129,15 @@ pub fn start(request: &[u8]) -> Call {
     }
 }
 
+fn network_settings(network: &Value) -> http::NetworkSettings {
+    http::NetworkSettings {
+        https_proxy: text(network, "HTTPS_PROXY").or_else(|| text(network, "https_proxy")),
+        http_proxy: text(network, "HTTP_PROXY").or_else(|| text(network, "http_proxy")),
+        no_proxy: text(network, "NO_PROXY").or_else(|| text(network, "no_proxy")),
+        ssl_cert_file: text(network, "SSL_CERT_FILE"),
+    }
+}
+
 fn finish(events: &Events, outcome: Result<(), CoreError>) {
     let ok = outcome.is_ok();
     if let Err(error) = outcome {
@@ -134,7 +149,10 @@ fn finish(events: &Events, outcome: Result<(), CoreError>) {
 }
 
 fn text(args: &Value, name: &str) -> Option<String> {
-    args.get(name).and_then(Value::as_str).map(str::to_string)
+    args.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn with_type_names(value: impl serde::Serialize, type_name: &str) -> Value {
@@ -146,6 +164,7 @@ fn with_type_names(value: impl serde::Serialize, type_name: &str) -> Value {
 }
 
 const CONTEXT_TYPE: &str = "Microsoft.Graph.PowerShell.Authentication.AuthContext";
+const REQUEST_CONTEXT_TYPE: &str = "Microsoft.Graph.PowerShell.Authentication.RequestContext";
 const ENVIRONMENT_TYPE: &str = "Microsoft.Graph.PowerShell.Authentication.GraphEnvironment";
 
 async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError> {
@@ -205,6 +224,37 @@ async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError
             events.result(with_type_names(environment, ENVIRONMENT_TYPE), None);
             Ok(())
         }
+        "getRequestContext" => {
+            events.result(
+                with_type_names(retry::current().view(), REQUEST_CONTEXT_TYPE),
+                None,
+            );
+            Ok(())
+        }
+        "setRequestContext" => {
+            let number = |name: &str| args.get(name).and_then(Value::as_f64);
+            let context = retry::update(
+                number("maxRetry").map(|n| n as u32),
+                number("retryDelay").map(|n| n as u64),
+                number("retriesTimeLimit").map(|n| n as u64),
+                number("clientTimeout"),
+            )?;
+            events.verbose(format!("Request context: {:?}", context.view()));
+            events.result(with_type_names(context.view(), REQUEST_CONTEXT_TYPE), None);
+            Ok(())
+        }
+        // Test aids: shrink retry waits; make host names fail to resolve without a DNS query.
+        "testHooks" => {
+            if let Some(scale) = args.get("timeScale").and_then(Value::as_f64) {
+                retry::set_time_scale(scale);
+            }
+            if let Some(hosts) = args.get("unresolvableHosts").and_then(Value::as_array) {
+                http::set_unresolvable_hosts(
+                    hosts.iter().filter_map(Value::as_str).map(str::to_string),
+                );
+            }
+            Ok(())
+        }
         other => Err(CoreError::UnknownOperation(other.to_string())),
     }
 }
@@ -253,39 +303,18 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
     let body_bytes = serde_json::to_vec(&normalized.body).map_err(|e| {
         CoreError::InvalidArgument(format!("the body could not be serialized: {e}"))
     })?;
-    let mut bearer = auth.token(events).await?;
-    let mut retried_after_401 = false;
-    let exchange = loop {
-        let client_request_id = uuid::Uuid::new_v4().to_string();
-        events.verbose(format!(
-            "Environment '{}': POST {url} (client-request-id {client_request_id})",
-            auth.environment.name
-        ));
-        let exchange = http::post_json(
-            JsonPost {
-                url: &url,
-                bearer: &bearer,
-                body: body_bytes.clone(),
-                extra_headers: &headers,
-                client_request_id,
-                timeout: auth.timeout,
-            },
-            events,
-        )
-        .await?;
-        if exchange.status == 401 && !retried_after_401 && http::says_token_expired(&exchange) {
-            if let Some(fresh) = auth.token_after_rejection(&bearer, events).await? {
-                bearer = fresh;
-                retried_after_401 = true;
-                continue;
-            }
-        }
-        break exchange;
-    };
-    events.verbose(format!(
-        "Graph answered {} {}",
-        exchange.status, exchange.reason
-    ));
+    let context = retry::current();
+    let exchange = tokio::time::timeout(
+        context.client_timeout,
+        send_with_retries(&auth, &context, &url, &body_bytes, &headers, events),
+    )
+    .await
+    .map_err(|_| {
+        CoreError::Timeout(format!(
+            "The invite did not complete within ClientTimeout ({} s, retries and waits included); raise it with Set-MgRequestContext -ClientTimeout.",
+            context.client_timeout.as_secs_f64()
+        ))
+    })??;
     if !(200..300).contains(&exchange.status) {
         return Err(CoreError::Graph(Box::new(http::graph_error(&exchange))));
     }
@@ -305,4 +334,89 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
         Some(headers_json),
     );
     Ok(())
+}
+
+/// Sends the invite; retries throttling (429) and overloaded front ends
+/// (503, 504) as the request context says, and a 401 for an expired token once.
+async fn send_with_retries(
+    auth: &Authenticator,
+    context: &RequestContext,
+    url: &str,
+    body: &[u8],
+    headers: &[(String, String)],
+    events: &Events,
+) -> Result<http::Exchange, CoreError> {
+    let started = Instant::now();
+    let mut bearer = auth.token(events).await?;
+    let mut refreshed_after_401 = false;
+    let mut retries = 0u32;
+    loop {
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        events.verbose(format!(
+            "Environment '{}': POST {url} (client-request-id {client_request_id}){}",
+            auth.environment.name,
+            if retries > 0 {
+                format!(", retry {retries} of {}", context.max_retry)
+            } else {
+                String::new()
+            }
+        ));
+        let exchange = http::post_json(
+            JsonPost {
+                url,
+                bearer: &bearer,
+                body: body.to_vec(),
+                extra_headers: headers,
+                client_request_id,
+                retry_attempt: (retries > 0).then_some(retries),
+            },
+            events,
+        )
+        .await?;
+        events.verbose(format!(
+            "Graph answered {} {}",
+            exchange.status, exchange.reason
+        ));
+        if exchange.status == 401 && !refreshed_after_401 && http::says_token_expired(&exchange) {
+            if let Some(fresh) = auth.token_after_rejection(&bearer, events).await? {
+                bearer = fresh;
+                refreshed_after_401 = true;
+                continue;
+            }
+        }
+        let wait = retry::next_wait(
+            context,
+            retries,
+            exchange.status,
+            exchange.header("retry-after"),
+            SystemTime::now(),
+            started.elapsed(),
+        );
+        match wait {
+            Some((wait, reason)) => {
+                retries += 1;
+                events.verbose(format!(
+                    "Waiting {:.3} s ({}) before retry {retries} of {}.",
+                    wait.as_secs_f64(),
+                    match reason {
+                        WaitReason::RetryAfter => "Retry-After",
+                        WaitReason::Backoff => "exponential backoff",
+                    },
+                    context.max_retry
+                ));
+                tokio::time::sleep(retry::scaled(wait)).await;
+            }
+            None => {
+                if retry::is_retryable(exchange.status) && retries > 0 {
+                    events.verbose(format!(
+                        "Giving up after {retries} retries; returning Graph's last answer."
+                    ));
+                }
+                return Ok(http::Exchange {
+                    retries,
+                    ..exchange
+                });
+            }
+        }
+    }
 }

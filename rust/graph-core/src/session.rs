@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::auth::{jwt_claims, token_roles, Authenticator, Credential, INVITE_ROLE};
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::http::DEFAULT_CLIENT_TIMEOUT;
 use crate::request::check_endpoint;
+use crate::retry;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "PascalCase")]
@@ -153,11 +153,6 @@ pub struct ConnectOptions {
     pub certificate_subject_name: Option<String>,
 }
 
-fn timespan(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{:02}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
-}
-
 /// Connects: for app-only credentials a first token is fetched now, so a wrong
 /// secret or a missing permission is reported by Connect-MgGraph, not later.
 pub async fn connect(
@@ -166,7 +161,10 @@ pub async fn connect(
     events: &Events,
 ) -> Result<Context, CoreError> {
     let environment = find_environment(options.environment.as_deref().unwrap_or("Global"))?;
-    let timeout = options.client_timeout.unwrap_or(DEFAULT_CLIENT_TIMEOUT);
+    if let Some(timeout) = options.client_timeout {
+        // Microsoft's -ClientTimeout sets the request context's timeout.
+        retry::update(None, None, None, Some(timeout.as_secs_f64()))?;
+    }
     let (client_id, tenant_id, managed_identity_id, kind) = match &credential {
         Credential::AccessToken(token) => {
             if token.expose_secret().contains(['\r', '\n', '\0', ' ']) {
@@ -199,7 +197,7 @@ pub async fn connect(
             "ManagedIdentity",
         ),
     };
-    let auth = Arc::new(Authenticator::new(environment.clone(), credential, timeout));
+    let auth = Arc::new(Authenticator::new(environment.clone(), credential));
     let token = auth.token(events).await?;
     let claims = jwt_claims(token.expose_secret());
     let claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
@@ -236,7 +234,7 @@ pub async fn connect(
         context_scope: "Process".into(),
         environment: environment.name.clone(),
         app_name: claim("app_displayname"),
-        client_timeout: timespan(timeout),
+        client_timeout: retry::timespan(retry::current().client_timeout),
         managed_identity_id,
     };
     *write(&SESSION) = Some(Connection {
@@ -275,7 +273,6 @@ mod tests {
         let claims = jwt_claims(&format!("eyJhbGciOiJub25lIn0.{payload}.sig"));
         assert_eq!(claims["tid"], "t1");
         assert!(jwt_claims("opaque-token").is_empty());
-        assert_eq!(timespan(Duration::from_secs(300)), "00:05:00");
     }
 
     #[test]
