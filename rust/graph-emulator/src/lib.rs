@@ -6,6 +6,7 @@
 //! the next answers for a call id through its control endpoint (`/_emulator`).
 
 mod identity;
+mod tls;
 
 pub use identity::{AppRegistration, ManagedIdentity, INVITE_ROLE};
 
@@ -39,6 +40,8 @@ pub struct EmulatorConfig {
     pub token: String,
     /// The loopback address to bind; port 0 picks a free port.
     pub bind: SocketAddr,
+    /// Serve HTTPS, writing the CA that signed the server certificate to `<dir>/ca.pem`.
+    pub tls_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -46,6 +49,7 @@ impl Default for EmulatorConfig {
         Self {
             token: "emulator-token".to_string(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls_dir: None,
         }
     }
 }
@@ -87,6 +91,11 @@ pub struct ScriptedAnswer {
     /// Wait this long before answering.
     #[serde(default)]
     pub delay_ms: u64,
+    /// A transport fault instead of a clean answer: "drop" (the connection ends
+    /// before any answer), "reset" (it ends after part of the body), "truncate"
+    /// (the body is shorter than its Content-Length), "oversized" (a 17 MiB body).
+    #[serde(default)]
+    pub fault: Option<String>,
 }
 
 #[derive(Default)]
@@ -112,6 +121,7 @@ impl AppState {
 /// A running emulator on its own thread and runtime; stops when dropped.
 pub struct RunningEmulator {
     base_url: String,
+    ca_path: Option<std::path::PathBuf>,
     state: Arc<AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -121,6 +131,11 @@ impl RunningEmulator {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The CA to trust, when serving HTTPS.
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.ca_path.as_deref()
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
@@ -177,10 +192,13 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
     let std_listener = std::net::TcpListener::bind(config.bind)?;
     std_listener.set_nonblocking(true)?;
     let addr = std_listener.local_addr()?;
+    let tls = config.tls_dir.as_deref().map(tls::setup).transpose()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let base_url = match addr {
-        SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
+        SocketAddr::V4(a) => format!("{scheme}://{}:{}", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("{scheme}://[{}]:{}", a.ip(), a.port()),
     };
+    let ca_path = tls.as_ref().map(|t| t.ca_path.clone());
     let state = Arc::new(AppState {
         token: config.token,
         shared: Mutex::new(Shared::default()),
@@ -211,11 +229,17 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
                     }
                 };
                 let _ = ready_tx.send(Ok(()));
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async {
-                        let _ = stop_rx.await;
-                    })
-                    .await;
+                let stop = async {
+                    let _ = stop_rx.await;
+                };
+                match tls {
+                    Some(tls) => tls::serve(listener, tls.acceptor, app, stop).await,
+                    None => {
+                        let _ = axum::serve(listener, app)
+                            .with_graceful_shutdown(stop)
+                            .await;
+                    }
+                }
             });
             // Connections held open by scripted delays must not keep the thread alive.
             runtime.shutdown_timeout(Duration::from_millis(100));
@@ -225,6 +249,7 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
         .map_err(|_| std::io::Error::other("emulator thread ended before it was ready"))??;
     Ok(RunningEmulator {
         base_url,
+        ca_path,
         state,
         stop: Some(stop_tx),
         thread: Some(thread),
@@ -715,9 +740,79 @@ async fn invite(
     response
 }
 
+/// A body that fails after `sent` bytes, so the connection ends mid-answer. The
+/// pause lets the status line and the first bytes reach the client first.
+fn failing_body(sent: Vec<u8>) -> axum::body::Body {
+    let stream = futures_util::stream::unfold(Some(sent), |state| async move {
+        match state {
+            Some(sent) => Some((Ok(Bytes::from(sent)), None)),
+            None => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let error =
+                    std::io::Error::new(std::io::ErrorKind::ConnectionReset, "scripted fault");
+                Some((Err::<Bytes, _>(error), None))
+            }
+        }
+    });
+    axum::body::Body::from_stream(stream)
+}
+
+fn fault_response(fault: &str, status: StatusCode) -> Option<Response> {
+    let json_head = br#"{"id":"op-1","status":"running","participants":[{"identity":"#.to_vec();
+    let response = match fault {
+        "drop" => {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "scripted drop",
+            ))];
+            (
+                status,
+                axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
+            )
+                .into_response()
+        }
+        "reset" => (
+            status,
+            [("content-type", "application/json")],
+            failing_body(json_head),
+        )
+            .into_response(),
+        "truncate" => {
+            let mut response = (
+                status,
+                [("content-type", "application/json")],
+                failing_body(json_head),
+            )
+                .into_response();
+            insert_header(response.headers_mut(), "content-length", "4096");
+            response
+        }
+        "oversized" => {
+            let chunk = Bytes::from(vec![b' '; 1024 * 1024]);
+            let chunks = (0..17).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+            (
+                status,
+                [("content-type", "application/json")],
+                axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
+            )
+                .into_response()
+        }
+        _ => return None,
+    };
+    Some(response)
+}
+
 async fn scripted_response(answer: ScriptedAnswer, crid: Option<&str>) -> Response {
     if answer.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(answer.delay_ms)).await;
+    }
+    let fault_status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+    if let Some(response) = answer
+        .fault
+        .as_deref()
+        .and_then(|f| fault_response(f, fault_status))
+    {
+        return response;
     }
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = if let Some(text) = answer.body_text {
@@ -807,6 +902,7 @@ mod tests {
     fn refuses_non_loopback_bind() {
         let config = EmulatorConfig {
             bind: "0.0.0.0:0".parse().unwrap(),
+            tls_dir: None,
             ..EmulatorConfig::default()
         };
         assert!(matches!(spawn(config), Err(EmulatorError::NotLoopback(_))));

@@ -1,12 +1,13 @@
-//! `graph-emulator --port 0 --token T`: prints its base URL on the first line,
-//! then serves until it is stopped (Ctrl+C or end of its standard input is not needed).
+//! `graph-emulator --port 0 --token T [--tls-dir DIR]`: prints its base URL on the
+//! first line (and, with TLS, `ca: <path>` on the second), then serves until killed.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 
 use graph_emulator::{spawn, EmulatorConfig};
 
-const USAGE: &str = "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN]";
+const USAGE: &str =
+    "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN] [--tls-dir DIR]";
 
 fn main() {
     let mut config = EmulatorConfig::default();
@@ -34,6 +35,7 @@ fn main() {
                 })
             }
             "--token" => config.token = value("--token"),
+            "--tls-dir" => config.tls_dir = Some(value("--tls-dir").into()),
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return;
@@ -53,6 +55,9 @@ fn main() {
         }
     };
     println!("{}", emulator.base_url());
+    if let Some(ca) = emulator.ca_path() {
+        println!("ca: {}", ca.display());
+    }
     let _ = std::io::stdout().flush();
     // Serve until the process is killed.
     loop {
