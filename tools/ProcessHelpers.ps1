@@ -3,11 +3,14 @@
 function Start-GraphEmulator {
     param(
         [Parameter(Mandatory)] [string] $Path,
-        [Parameter(Mandatory)] [string] $Token
+        [Parameter(Mandatory)] [string] $Token,
+        # Serve HTTPS; the CA to trust is written into this folder.
+        [string] $TlsDir
     )
     if (-not (Test-Path $Path)) { throw "The emulator is not built: $Path" }
     $info = [Diagnostics.ProcessStartInfo]::new($Path)
     foreach ($a in '--port', '0', '--token', $Token) { $info.ArgumentList.Add($a) }
+    if ($TlsDir) { foreach ($a in '--tls-dir', $TlsDir) { $info.ArgumentList.Add($a) } }
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false
     $process = [Diagnostics.Process]::Start($info)
@@ -16,7 +19,9 @@ function Start-GraphEmulator {
         $process.Kill()
         throw 'The emulator did not print its base URL.'
     }
-    [pscustomobject]@{ Process = $process; BaseUrl = $line.Result.Trim() }
+    $caPath = $null
+    if ($TlsDir) { $caPath = ($process.StandardOutput.ReadLine() -replace '^ca:\s*', '').Trim() }
+    [pscustomobject]@{ Process = $process; BaseUrl = $line.Result.Trim(); CaPath = $caPath }
 }
 
 function Stop-GraphEmulator($Emulator) {

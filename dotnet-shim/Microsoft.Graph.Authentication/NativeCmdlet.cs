@@ -55,6 +55,7 @@ namespace GraphRust.Authentication
                 writer.WriteString("op", operation);
                 writer.WriteBoolean("verbose", PreferenceOn("Verbose", "VerbosePreference"));
                 writer.WriteBoolean("debug", PreferenceOn("Debug", "DebugPreference"));
+                WriteNetworkSettingsOnce(writer);
                 writer.WritePropertyName("args");
                 writer.WriteStartObject();
                 writeArguments(writer);
@@ -192,6 +193,34 @@ namespace GraphRust.Authentication
         /// <summary>An error found on this side (a value with no JSON form, a missing id).</summary>
         protected ErrorRecord ArgumentError(string id, string message, object? target)
             => new(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target);
+
+        private static int networkSent;
+        private static readonly string[] NetworkVariables =
+            { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "SSL_CERT_FILE" };
+
+        /// <summary>
+        /// On Unix .NET keeps environment variables to itself, so the native side would not see
+        /// <c>$env:HTTPS_PROXY = ...</c> set in a script; the first call hands them over.
+        /// </summary>
+        private static void WriteNetworkSettingsOnce(Utf8JsonWriter writer)
+        {
+            if (System.Threading.Interlocked.Exchange(ref networkSent, 1) == 1)
+            {
+                return;
+            }
+
+            writer.WriteStartObject("network");
+            foreach (string name in NetworkVariables)
+            {
+                string? value = System.Environment.GetEnvironmentVariable(name);
+                if (!string.IsNullOrEmpty(value))
+                {
+                    writer.WriteString(name, value);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
 
         /// <summary>Whether -Verbose/-Debug (or the preference variable) asks for the stream.</summary>
         private bool PreferenceOn(string switchName, string variable)

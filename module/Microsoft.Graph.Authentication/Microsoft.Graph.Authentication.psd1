@@ -16,6 +16,8 @@
         'Get-MgContext'
         'Get-MgEnvironment'
         'Add-MgEnvironment'
+        'Set-MgRequestContext'
+        'Get-MgRequestContext'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
