@@ -5,7 +5,7 @@
 use graph_core::error::ErrorData;
 use graph_core::events::Event;
 use graph_core::ops;
-use graph_emulator::{spawn, EmulatorConfig};
+use graph_emulator::{spawn, EmulatorConfig, ScriptedAnswer};
 use serde_json::{json, Value};
 
 fn run(request: Value) -> Vec<Event> {
@@ -57,6 +57,11 @@ fn https_trusts_the_given_ca_and_refuses_others() {
     let events = invite_via("TlsTrusted", trusted.base_url());
     assert!(error_of(&events).is_none(), "{events:?}");
     assert_eq!(trusted.requests().len(), 1);
+    assert_eq!(
+        trusted.requests()[0].http_version,
+        "HTTP/2.0",
+        "HTTP/2 where the server offers it"
+    );
 
     let events = invite_via("TlsUntrusted", untrusted.base_url());
     let error = error_of(&events).unwrap();
@@ -81,6 +86,70 @@ fn https_trusts_the_given_ca_and_refuses_others() {
         1,
         "nothing reached the server under the wrong name"
     );
-    let _ = std::fs::remove_dir_all(trusted_dir);
     let _ = std::fs::remove_dir_all(other_dir);
+}
+
+fn redirect_to(location: &str) -> ScriptedAnswer {
+    ScriptedAnswer {
+        status: 307,
+        headers: [("Location".to_string(), location.to_string())].into(),
+        body_text: Some(String::new()),
+        ..Default::default()
+    }
+}
+
+fn redirects_are_bounded_never_downgrade_and_drop_authorization_off_host(
+    https: &graph_emulator::RunningEmulator,
+) {
+    https.clear_requests();
+    let http = spawn(EmulatorConfig::default()).unwrap();
+    let invite_url =
+        |base: &str| format!("{base}/v1.0/communications/calls/tls/participants/invite");
+
+    // Within five redirects the call follows them, keeping POST and its body.
+    https.script("tls", vec![redirect_to(&invite_url(https.base_url())); 2]);
+    let events = invite_via("Redirects", https.base_url());
+    assert!(error_of(&events).is_none(), "{events:?}");
+    let requests = https.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests
+        .iter()
+        .all(|r| r.method == "POST" && r.body["participants"].is_array()));
+
+    // A sixth redirect is refused.
+    https.clear_requests();
+    https.script("tls", vec![redirect_to(&invite_url(https.base_url())); 6]);
+    let error = error_of(&invite_via("Redirects", https.base_url()))
+        .cloned()
+        .unwrap();
+    assert!(
+        error.message.contains("more than 5 redirects"),
+        "{}",
+        error.message
+    );
+    assert_eq!(https.requests().len(), 6);
+
+    // https never goes to http.
+    https.script("tls", vec![redirect_to(&invite_url(http.base_url()))]);
+    let error = error_of(&invite_via("Redirects", https.base_url()))
+        .cloned()
+        .unwrap();
+    assert!(
+        error.message.contains("from https to http"),
+        "{}",
+        error.message
+    );
+    assert!(http.requests().is_empty());
+
+    // Leaving the host drops Authorization (127.0.0.1 -> localhost is another host).
+    let other_host = http.base_url().replace("127.0.0.1", "localhost");
+    http.script("tls", vec![redirect_to(&invite_url(&other_host))]);
+    invite_via("RedirectsHttp", http.base_url());
+    let requests = http.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].auth_scheme.as_deref(), Some("Bearer"));
+    assert_eq!(
+        requests[1].auth_scheme, None,
+        "no bearer token for another host"
+    );
 }

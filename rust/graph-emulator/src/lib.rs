@@ -61,6 +61,9 @@ impl Default for EmulatorConfig {
 pub struct RecordedRequest {
     /// "invite", "token" or "managedIdentity".
     pub kind: String,
+    /// "HTTP/1.1" or "HTTP/2.0".
+    #[serde(default)]
+    pub http_version: String,
     pub method: String,
     /// The path exactly as sent, still percent-encoded.
     pub raw_path: String,
@@ -264,6 +267,7 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
             "/{version}/communications/calls/{call_id}/participants/{action}",
             post(
                 move |Path((version, call_id, action)): Path<(String, String, String)>,
+                      http_version: axum::http::Version,
                       method: Method,
                       uri: Uri,
                       headers: HeaderMap,
@@ -271,10 +275,17 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
                     let state = invite_state.clone();
                     let base = base.clone();
                     async move {
-                        invite(
-                            state, &base, version, call_id, action, method, uri, headers, body,
-                        )
-                        .await
+                        let request = InviteRequest {
+                            version,
+                            call_id,
+                            action,
+                            http_version,
+                            method,
+                            uri,
+                            headers,
+                            body,
+                        };
+                        invite(state, &base, request).await
                     }
                 },
             ),
@@ -323,6 +334,7 @@ fn record(
         .collect();
     state.lock().requests.push(RecordedRequest {
         kind: kind.into(),
+        http_version: String::new(),
         method: method.to_string(),
         raw_path: uri.path().to_string(),
         call_id: None,
@@ -566,18 +578,28 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn invite(
-    state: Arc<AppState>,
-    base_url: &str,
+struct InviteRequest {
     version: String,
     call_id: String,
     action: String,
+    http_version: axum::http::Version,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+}
+
+async fn invite(state: Arc<AppState>, base_url: &str, request: InviteRequest) -> Response {
+    let InviteRequest {
+        version,
+        call_id,
+        action,
+        http_version,
+        method,
+        uri,
+        headers,
+        body,
+    } = request;
     let body_text = String::from_utf8_lossy(&body).into_owned();
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let (auth_scheme, presented) = match headers.get("authorization").and_then(|v| v.to_str().ok())
@@ -612,6 +634,7 @@ async fn invite(
         let mut shared = state.lock();
         shared.requests.push(RecordedRequest {
             kind: "invite".into(),
+            http_version: format!("{http_version:?}"),
             method: method.to_string(),
             raw_path: uri.path().to_string(),
             call_id: Some(call_id.clone()),
