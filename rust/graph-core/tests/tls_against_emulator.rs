@@ -34,15 +34,22 @@ fn invite_via(name: &str, graph: &str) -> Vec<Event> {
     )
 }
 
+/// One test: the client's trust store is fixed when the process's first request builds it.
 #[test]
-fn https_trusts_the_given_ca_and_refuses_others() {
+fn https_trust_redirects_and_http2() {
     let trusted_dir = std::env::temp_dir().join(format!("graph-tls-{}", uuid::Uuid::new_v4()));
-    let other_dir = std::env::temp_dir().join(format!("graph-tls-{}", uuid::Uuid::new_v4()));
     let trusted = spawn(EmulatorConfig {
         tls_dir: Some(trusted_dir.clone()),
         ..Default::default()
     })
     .unwrap();
+    https_trusts_the_given_ca_and_refuses_others(&trusted);
+    redirects_are_bounded_never_downgrade_and_drop_authorization_off_host(&trusted);
+    let _ = std::fs::remove_dir_all(trusted_dir);
+}
+
+fn https_trusts_the_given_ca_and_refuses_others(trusted: &graph_emulator::RunningEmulator) {
+    let other_dir = std::env::temp_dir().join(format!("graph-tls-{}", uuid::Uuid::new_v4()));
     let untrusted = spawn(EmulatorConfig {
         tls_dir: Some(other_dir.clone()),
         ..Default::default()
