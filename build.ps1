@@ -5,14 +5,17 @@
 .DESCRIPTION
     Build (default): the Rust workspace (release), the C# shims, the MAML help, and
     installable module folders under out/modules/<Name>/.
-    Test: Build, then every cargo test and every Pester test (in a child pwsh -NoProfile).
+    Package: Build, then publish both modules with Publish-PSResource into the folder
+    repository out/packages (*.nupkg), without touching the user's repository registrations.
+    Test: Package, then every cargo test and every Pester test (in a child pwsh -NoProfile),
+    the package test included (install from out/packages into an empty module folder).
     Demo: Build, then start the local Graph emulator, connect to it and run the seed's first example.
 .EXAMPLE
     pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -74,8 +77,25 @@ function Invoke-Build {
     }
 }
 
-function Invoke-Test {
+function Invoke-Package {
     Invoke-Build
+    $packages = Join-Path $root 'out' 'packages'
+    if (Test-Path $packages) { Remove-Item $packages -Recurse -Force }
+    New-Item -ItemType Directory -Path $packages | Out-Null
+    Write-Host "==> Publish-PSResource into $packages"
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name GraphRsBuild -Uri '$packages' -Trusted
+Publish-PSResource -Path '$(Join-Path $outModules 'Microsoft.Graph.Authentication')' -Repository GraphRsBuild
+Publish-PSResource -Path '$(Join-Path $outModules 'Microsoft.Graph.CloudCommunications')' -Repository GraphRsBuild
+"@
+    # A throw-away home: the repository registration never reaches the user's own settings.
+    Invoke-InIsolatedHome -ModulePath $outModules -Script $script
+    Get-ChildItem $packages -Filter *.nupkg | ForEach-Object { Write-Host ("    {0} ({1:N0} KiB)" -f $_.Name, ($_.Length / 1KB)) }
+}
+
+function Invoke-Test {
+    Invoke-Package
     Write-Host '==> cargo test'
     Invoke-Native cargo test --workspace --locked @cargoFlags
 
@@ -92,6 +112,7 @@ function Invoke-Test {
     }
     $env:GRAPH_EMULATOR_PATH = $emulatorPath
     $env:GRAPH_TEST_MODULES = $outModules
+    $env:GRAPH_TEST_PACKAGES = Join-Path $root 'out' 'packages'
     $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$($pester.Path)'
@@ -124,4 +145,5 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
 }

@@ -40,3 +40,61 @@ Describe 'Get-Help Invoke-MgInviteCommunicationCallParticipant -Full' {
         $script:Help.relatedLinks.navigationLink.uri | Should -Contain 'https://learn.microsoft.com/powershell/module/microsoft.graph.cloudcommunications/invoke-mginvitecommunicationcallparticipant'
     }
 }
+
+Describe 'Help for every exported cmdlet' {
+    BeforeDiscovery {
+        $script:Cmdlets = @(
+            'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Add-MgEnvironment',
+            'Set-MgRequestContext', 'Get-MgRequestContext', 'Invoke-MgInviteCommunicationCallParticipant'
+        ) | ForEach-Object { @{ Name = $_ } }
+    }
+
+    It '<Name> has a synopsis, a description, every parameter, an example and an online link' -ForEach $script:Cmdlets {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name\s"
+        ($help.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 1
+        $documented = @($help.parameters.parameter.name)
+        $common = [Management.Automation.PSCmdlet]::CommonParameters + [Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented | Should -Contain $p -Because "$Name -$p needs help"
+        }
+        $help.relatedLinks.navigationLink.uri | Should -Match '^https://learn\.microsoft\.com/powershell/module/microsoft\.graph\.'
+    }
+
+    It 'the module manifests export exactly the cmdlets that exist' {
+        $auth = Get-Module Microsoft.Graph.Authentication
+        @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgRequestContext', 'Set-MgRequestContext')
+        @((Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys) | Should -Be @('Invoke-MgInviteCommunicationCallParticipant')
+    }
+
+    It 'about_Microsoft.Graph.CloudCommunications covers connecting, environments, the request context, errors and the emulator' {
+        $about = Get-Help about_Microsoft.Graph.CloudCommunications | Out-String
+        foreach ($section in 'CONNECTING', 'ENVIRONMENTS', 'THE REQUEST CONTEXT', 'ERRORS', 'THE EMULATOR') {
+            $about | Should -Match $section
+        }
+    }
+}
+
+Describe 'Formatting' {
+    BeforeAll {
+        $script:Emulator = Start-TestEmulator
+    }
+    AfterAll {
+        Stop-TestEmulator $script:Emulator
+    }
+
+    It 'the operation reads well in a table, and Format-List shows every property' {
+        $op = Invoke-MgInviteCommunicationCallParticipant -CallId 'fmt' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u1'; displayName = 'Ann' } } }); clientContext = 'ctx' }
+        $table = $op | Out-String -Width 160
+        $table | Should -Match 'Id\s+Status\s+ClientContext\s+Participants\s+FirstIdentity'
+        $table | Should -Match 'running\s+ctx\s+1\s+user Ann'
+        $list = $op | Format-List * | Out-String
+        foreach ($p in 'Id', 'Status', 'ClientContext', 'ResultInfo', 'Participants', 'AdditionalProperties') { $list | Should -Match "(?m)^$p\s+:" }
+    }
+
+    It 'Get-MgContext reads as a list' {
+        (Get-MgContext | Out-String) | Should -Match '(?m)^Environment\s+: Local'
+    }
+}

@@ -9,7 +9,7 @@
     Description          = 'Connect-MgGraph and the session cmdlets of Microsoft Graph, as a drop-in that loads in milliseconds: one small managed assembly over a Rust library, no MSAL or Azure.Identity, so it never clashes with the Az modules.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('Microsoft.Graph.Authentication.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-MgGraph'
         'Disconnect-MgGraph'

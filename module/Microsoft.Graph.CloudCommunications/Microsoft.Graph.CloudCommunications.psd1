@@ -10,7 +10,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     RequiredModules      = @(@{ ModuleName = 'Microsoft.Graph.Authentication'; RequiredVersion = '0.1.0' })
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('Microsoft.Graph.CloudCommunications.format.ps1xml')
     CmdletsToExport      = @('Invoke-MgInviteCommunicationCallParticipant')
     FunctionsToExport    = @()
     VariablesToExport    = @()
