@@ -10,13 +10,18 @@
     Test: Package, then every cargo test and every Pester test (in a child pwsh -NoProfile),
     the package test included (install from out/packages into an empty module folder).
     Demo: Build, then start the local Graph emulator, connect to it and run the seed's first example.
+    Bench: Build, then the benchmark suite side by side with the peers and the floor; writes
+    docs/benchmarks.md and docs/benchmarks.svg (with -Quick: out/bench/benchmarks.md, few iterations).
 .EXAMPLE
     pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
     [string] $Task = 'Build',
+
+    # With -Task Bench: few iterations, report in out/bench (CI keeps the suite working this way).
+    [switch] $Quick,
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -141,9 +146,22 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Host '==> The Graph .NET SDK (the peer), published with its dependencies'
+    $sdk = Join-Path $root 'out' 'bench' 'graphsdk'
+    Invoke-Native dotnet publish (Join-Path $root 'bench' 'GraphSdkPeer' 'GraphSdkPeer.csproj') -c Release -o $sdk -nologo -v q
+    $output = if ($Quick) { Join-Path $root 'out' 'bench' 'benchmarks.md' } else { Join-Path $root 'docs' 'benchmarks.md' }
+    $exe = if ($IsWindows) { '.exe' } else { '' }
+    & (Join-Path $root 'tools' 'Benchmarks.ps1') -Root $root -ModulesPath $outModules -EmulatorPath $emulatorPath `
+        -FloorPath (Join-Path $target "invite-floor$exe") -ChartPath (Join-Path $target "bench-chart$exe") `
+        -GraphSdkPath $sdk -OutputPath $output -Quick:$Quick
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
+    'Bench' { Invoke-Bench }
 }

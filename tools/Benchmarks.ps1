@@ -1,0 +1,345 @@
+# The benchmark suite behind `build.ps1 -Task Bench`: every measure runs ours, the
+# peers and the floor side by side in one run on this machine, against the emulator
+# over loopback, and reports medians, p95 and ratios. Nothing here asserts a time.
+param(
+    [Parameter(Mandatory)] [string] $Root,
+    [Parameter(Mandatory)] [string] $ModulesPath,
+    [Parameter(Mandatory)] [string] $EmulatorPath,
+    [Parameter(Mandatory)] [string] $FloorPath,
+    [Parameter(Mandatory)] [string] $ChartPath,
+    [Parameter(Mandatory)] [string] $GraphSdkPath,
+    [Parameter(Mandatory)] [string] $OutputPath,
+    [switch] $Quick
+)
+
+$ErrorActionPreference = 'Stop'
+. (Join-Path $Root 'tools' 'ProcessHelpers.ps1')
+
+$n = if ($Quick) {
+    @{ Processes = 3; Calls = 100; Parallel = 40; Memory1 = 500; Memory2 = 2000; Conversion = 1000 }
+} else {
+    @{ Processes = 10; Calls = 2000; Parallel = 400; Memory1 = 10000; Memory2 = 100000; Conversion = 20000 }
+}
+$work = Join-Path ([IO.Path]::GetTempPath()) "graph-bench-$([Guid]::NewGuid().ToString('N'))"
+New-Item -ItemType Directory -Path $work | Out-Null
+$pwsh = Get-PwshPath
+$token = 'bench-' + [Guid]::NewGuid().ToString('N')
+$env:PSModulePath = $ModulesPath + [IO.Path]::PathSeparator + $env:PSModulePath
+
+function Get-Median([double[]] $Values) {
+    $sorted = $Values | Sort-Object
+    if (-not $sorted) { return 0 }
+    $sorted[[int][Math]::Floor(($sorted.Count - 1) / 2)]
+}
+
+function Get-Summary([double[]] $Values) {
+    $sorted = @($Values | Sort-Object)
+    [pscustomobject]@{
+        P50 = $sorted[[int][Math]::Round(($sorted.Count - 1) * 0.5)]
+        P95 = $sorted[[int][Math]::Round(($sorted.Count - 1) * 0.95)]
+        Count = $sorted.Count
+    }
+}
+
+function Invoke-ChildScript([string] $Name, [string] $Script, [hashtable] $Environment = @{}) {
+    # Runs a script in a fresh pwsh; returns its last output line and the wall time in ms.
+    $file = Join-Path $work "$Name.ps1"
+    Set-Content -Path $file -Value $Script
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $out = & $pwsh -NoProfile -NonInteractive -File $file
+        $watch.Stop()
+        if ($LASTEXITCODE -ne 0) { throw "benchmark child '$Name' failed: $out" }
+    } finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
+    [pscustomobject]@{ Output = $(if ($out) { @($out)[-1] }); WallMs = $watch.Elapsed.TotalMilliseconds }
+}
+
+$loadSdk = @"
+foreach (`$dll in Get-ChildItem '$GraphSdkPath' -Filter *.dll) {
+    try { [void][Reflection.Assembly]::LoadFrom(`$dll.FullName) } catch { }
+}
+"@
+
+$seedParams = @'
+$params = @{
+    participants = @(
+        @{
+            "@odata.type" = "#microsoft.graph.invitationParticipantInfo"
+            replacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db"
+            identity = @{
+                "@odata.type" = "#microsoft.graph.identitySet"
+                user = @{
+                    "@odata.type" = "#microsoft.graph.identity"
+                    id = "278405a3-f568-4b3e-b684-009193463064"
+                    displayName = "string"
+                }
+            }
+        }
+    )
+    clientContext = "f2fa86af-3c51-4bc2-8fc0-475452d9764f"
+}
+'@
+
+$emulator = Start-GraphEmulator -Path $EmulatorPath -Token $token
+$tlsDir = Join-Path $work 'tls'
+$https = Start-GraphEmulator -Path $EmulatorPath -Token $token -TlsDir $tlsDir
+try {
+    $base = $emulator.BaseUrl
+    $inviteUrl = "$base/v1.0/communications/calls/bench-call/participants/invite"
+    $connect = @"
+Import-Module Microsoft.Graph.CloudCommunications
+Add-MgEnvironment -Name Bench -GraphEndpoint '$base' -AzureADEndpoint '$base' | Out-Null
+Connect-MgGraph -Environment Bench -AccessToken (ConvertTo-SecureString '$token' -AsPlainText -Force) -NoWelcome
+"@
+
+    # --- Import -------------------------------------------------------------------------
+    Write-Host "==> Import ($($n.Processes) fresh processes each)"
+    $bare = @(); $ours = @(); $oursInside = @(); $sdk = @()
+    for ($i = 0; $i -lt $n.Processes; $i++) {
+        $bare += (Invoke-ChildScript 'bare' 'exit 0').WallMs
+        $r = Invoke-ChildScript 'import' '$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module Microsoft.Graph.CloudCommunications; $w.Elapsed.TotalMilliseconds'
+        $ours += $r.WallMs; $oursInside += [double]$r.Output
+        $sdk += (Invoke-ChildScript 'sdk-import' "$loadSdk`n[void][GraphSdkPeer.PeerClient]::Create('http://127.0.0.1:1', 't')").WallMs
+    }
+    $import = [ordered]@{
+        Bare = Get-Median $bare; Ours = Get-Median $ours; OursInProcess = Get-Median $oursInside; Sdk = Get-Median $sdk
+    }
+    $import.OursCost = $import.Ours - $import.Bare
+    $import.SdkCost = $import.Sdk - $import.Bare
+
+    # --- Cold first call over HTTPS --------------------------------------------------------
+    Write-Host '==> Cold first call over HTTPS'
+    $tlsEnv = @{ SSL_CERT_FILE = $https.CaPath }
+    $hbase = $https.BaseUrl
+    $coldOurs = @(); $coldIrm = @(); $coldSdk = @()
+    for ($i = 0; $i -lt $n.Processes; $i++) {
+        $coldOurs += (Invoke-ChildScript 'cold-ours' @"
+Import-Module Microsoft.Graph.CloudCommunications
+Add-MgEnvironment -Name Bench -GraphEndpoint '$hbase' -AzureADEndpoint '$hbase' | Out-Null
+Connect-MgGraph -Environment Bench -AccessToken (ConvertTo-SecureString '$token' -AsPlainText -Force) -NoWelcome
+$seedParams
+[void](Invoke-MgInviteCommunicationCallParticipant -CallId 'cold' -BodyParameter `$params)
+"@ -Environment $tlsEnv).WallMs
+        $coldIrm += (Invoke-ChildScript 'cold-irm' @"
+$seedParams
+[void](Invoke-RestMethod -Method Post -Uri '$hbase/v1.0/communications/calls/cold/participants/invite' -Headers @{ Authorization = 'Bearer $token' } -ContentType 'application/json' -Body (`$params | ConvertTo-Json -Depth 10))
+"@ -Environment $tlsEnv).WallMs
+        $coldSdk += (Invoke-ChildScript 'cold-sdk' @"
+$loadSdk
+`$client = [GraphSdkPeer.PeerClient]::Create('$hbase', '$token')
+[void][GraphSdkPeer.PeerClient]::InviteAsync(`$client, 'cold', [GraphSdkPeer.PeerClient]::SeedBody()).GetAwaiter().GetResult()
+"@ -Environment $tlsEnv).WallMs
+    }
+    $cold = [ordered]@{ Ours = Get-Median $coldOurs; Irm = Get-Median $coldIrm; Sdk = Get-Median $coldSdk; Bare = $import.Bare }
+
+    # --- Warm call latency -------------------------------------------------------------------
+    Write-Host "==> Warm call latency ($($n.Calls) calls each)"
+    $loop = {
+        param([string] $Name, [string] $Setup, [string] $Call)
+        $r = Invoke-ChildScript $Name @"
+$Setup
+`$samples = [double[]]::new($($n.Calls))
+for (`$i = 0; `$i -lt 50; `$i++) { $Call }
+`$w = [Diagnostics.Stopwatch]::new()
+for (`$i = 0; `$i -lt $($n.Calls); `$i++) { `$w.Restart(); $Call; `$samples[`$i] = `$w.Elapsed.TotalMilliseconds * 1000 }
+`$samples -join ','
+"@
+        Get-Summary ([double[]]($r.Output -split ','))
+    }
+    $warm = [ordered]@{}
+    $warm.Ours = & $loop 'warm-ours' "$connect`n$seedParams" '[void](Invoke-MgInviteCommunicationCallParticipant -CallId bench-call -BodyParameter $params)'
+    $warm.Irm = & $loop 'warm-irm' "$seedParams`n`$h = @{ Authorization = 'Bearer $token' }" "[void](Invoke-RestMethod -Method Post -Uri '$inviteUrl' -Headers `$h -ContentType 'application/json' -Body (`$params | ConvertTo-Json -Depth 10))"
+    $warm.Sdk = & $loop 'warm-sdk' "$loadSdk`n`$client = [GraphSdkPeer.PeerClient]::Create('$base', '$token')" "[void][GraphSdkPeer.PeerClient]::InviteAsync(`$client, 'bench-call', [GraphSdkPeer.PeerClient]::SeedBody()).GetAwaiter().GetResult()"
+    $warm.NoopCmdlet = & $loop 'warm-noop' '' 'Out-Null -InputObject 1'
+    $floorJson = & $FloorPath --url $inviteUrl --token $token --calls $n.Calls --concurrency 1 | ConvertFrom-Json
+    $warm.RustLoop = [pscustomobject]@{ P50 = $floorJson.p50_us; P95 = $floorJson.p95_us; Count = $floorJson.count }
+    $warm.Floor = [pscustomobject]@{ P50 = $warm.NoopCmdlet.P50 + $warm.RustLoop.P50; P95 = $warm.NoopCmdlet.P95 + $warm.RustLoop.P95; Count = $n.Calls }
+
+    # --- Parallel throughput -----------------------------------------------------------------------
+    Write-Host '==> Parallel throughput'
+    $parallel = foreach ($t in 1, 2, 4, 8) {
+        $per = [int][Math]::Ceiling($n.Parallel / $t)
+        $rate = {
+            param([string] $Name, [string] $Body)
+            $r = Invoke-ChildScript "$Name-$t" @"
+$connect
+$seedParams
+`$w = [Diagnostics.Stopwatch]::StartNew()
+1..$t | ForEach-Object -ThrottleLimit $t -Parallel {
+    Import-Module Microsoft.Graph.CloudCommunications
+    `$params = `$using:params
+    for (`$i = 0; `$i -lt $per; `$i++) { $Body }
+}
+($per * $t) / `$w.Elapsed.TotalSeconds
+"@
+            [double]$r.Output
+        }
+        $oursRate = & $rate 'par-ours' '[void](Invoke-MgInviteCommunicationCallParticipant -CallId bench-call -BodyParameter $params)'
+        $irmRate = & $rate 'par-irm' "[void](Invoke-RestMethod -Method Post -Uri '$inviteUrl' -Headers @{ Authorization = 'Bearer $token' } -ContentType 'application/json' -Body (`$params | ConvertTo-Json -Depth 10))"
+        $rust = & $FloorPath --url $inviteUrl --token $token --calls ($per * $t) --concurrency $t | ConvertFrom-Json
+        [pscustomobject]@{ Threads = $t; Ours = $oursRate; Irm = $irmRate; Rust = $rust.calls_per_sec }
+    }
+
+    # --- Memory ----------------------------------------------------------------------------------
+    Write-Host "==> Memory ($($n.Memory1) and $($n.Memory2) calls)"
+    $memory = {
+        param([string] $Name, [string] $Setup, [string] $Call)
+        $r = Invoke-ChildScript $Name @"
+function Get-WorkingSetMb { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect(); (Get-Process -Id `$PID).Refresh(); [Math]::Round((Get-Process -Id `$PID).WorkingSet64 / 1MB, 1) }
+`$start = Get-WorkingSetMb
+$Setup
+for (`$i = 0; `$i -lt 200; `$i++) { $Call }
+`$afterWarmup = Get-WorkingSetMb
+for (`$i = 200; `$i -lt $($n.Memory1); `$i++) { $Call }
+`$first = Get-WorkingSetMb
+for (`$i = $($n.Memory1); `$i -lt $($n.Memory2); `$i++) { $Call }
+`$second = Get-WorkingSetMb
+@(`$start, `$afterWarmup, `$first, `$second) -join ','
+"@
+        $v = [double[]]($r.Output -split ',')
+        [pscustomobject]@{ Start = $v[0]; AfterWarmup = $v[1]; AfterFirst = $v[2]; AfterSecond = $v[3] }
+    }
+    $mem = [ordered]@{}
+    $mem.Ours = & $memory 'mem-ours' "$connect`n$seedParams" '[void](Invoke-MgInviteCommunicationCallParticipant -CallId bench-call -BodyParameter $params)'
+    $mem.Sdk = & $memory 'mem-sdk' "$loadSdk`n`$client = [GraphSdkPeer.PeerClient]::Create('$base', '$token')" "[void][GraphSdkPeer.PeerClient]::InviteAsync(`$client, 'bench-call', [GraphSdkPeer.PeerClient]::SeedBody()).GetAwaiter().GetResult()"
+
+    # --- Validation and conversion ---------------------------------------------------------------
+    Write-Host '==> Validation (criterion) and conversion (PowerShell)'
+    $criterionArgs = if ($Quick) { @('--warm-up-time', '0.2', '--measurement-time', '0.5') } else { @() }
+    Push-Location $Root
+    try {
+        & cargo bench -p graph-core --bench normalize --locked -- @criterionArgs | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw 'cargo bench failed' }
+    } finally {
+        Pop-Location
+    }
+    $validation = foreach ($dir in Get-ChildItem (Join-Path $Root 'target' 'criterion' 'normalize_invite_body') -Directory | Where-Object Name -NE 'report') {
+        $estimates = Get-Content (Join-Path $dir.FullName 'new' 'estimates.json') -Raw | ConvertFrom-Json
+        [pscustomobject]@{ Body = $dir.Name; MedianUs = $estimates.median.point_estimate / 1000 }
+    }
+    $conversion = Invoke-ChildScript 'conversion' @"
+Import-Module Microsoft.Graph.Authentication
+$seedParams
+`$five = @{ participants = @(1..5 | ForEach-Object { `$params.participants[0] }); clientContext = `$params.clientContext }
+`$results = foreach (`$case in @(@('seed-1', `$params), @('five-participants', `$five))) {
+    `$buffer = [System.Buffers.ArrayBufferWriter[byte]]::new()
+    for (`$i = 0; `$i -lt 200; `$i++) { `$w = [System.Text.Json.Utf8JsonWriter]::new(`$buffer); [GraphRust.Authentication.Json.PowerShellJsonWriter]::Write(`$w, `$case[1], ''); `$w.Dispose(); `$buffer.Clear() }
+    `$sw = [Diagnostics.Stopwatch]::StartNew()
+    for (`$i = 0; `$i -lt $($n.Conversion); `$i++) { `$w = [System.Text.Json.Utf8JsonWriter]::new(`$buffer); [GraphRust.Authentication.Json.PowerShellJsonWriter]::Write(`$w, `$case[1], ''); `$w.Dispose(); `$buffer.Clear() }
+    '{0}={1}' -f `$case[0], (`$sw.Elapsed.TotalMilliseconds * 1000 / $($n.Conversion))
+}
+`$results -join ';'
+"@
+    $convert = foreach ($pair in $conversion.Output -split ';') { $k, $v = $pair -split '='; [pscustomobject]@{ Body = $k; MicrosecondsPerBody = [double]$v } }
+} finally {
+    Stop-GraphEmulator $emulator
+    Stop-GraphEmulator $https
+}
+
+# --- Report -----------------------------------------------------------------------------------
+$ms = { param($us) '{0:N3}' -f ($us / 1000) }
+$ratio = { param($a, $b) if ($b -gt 0) { '{0:N2}×' -f ($a / $b) } else { 'n/a' } }
+$cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', '') } else { $env:PROCESSOR_IDENTIFIER }
+$memTotal = if (Test-Path /proc/meminfo) { '{0:N1} GiB' -f ((Get-Content /proc/meminfo | Select-String '^MemTotal' | ForEach-Object { [double](($_ -split '\s+')[1]) }) / 1MB) } else { 'unknown' }
+$rustc = (& rustc --version) -join ''
+$dotnet = (& dotnet --version) -join ''
+$version = (Select-String -Path (Join-Path $Root 'Cargo.toml') -Pattern '^version\s*=\s*"([^"]+)"').Matches[0].Groups[1].Value
+
+$targets = [ordered]@{
+    'Import ≤ 60 ms over bare pwsh startup' = ($import.OursCost -le 60)
+    'Import ≥ 10× cheaper than loading the Graph .NET SDK' = ($import.SdkCost -ge 10 * [Math]::Max($import.OursCost, 0.001))
+    'Warm call p50 ≤ 1.3× the floor' = ($warm.Ours.P50 -le 1.3 * $warm.Floor.P50)
+    'Warm call ≥ 5× faster than Invoke-RestMethod' = ($warm.Irm.P50 -ge 5 * $warm.Ours.P50)
+    'Warm call ≥ 2× faster than the Graph .NET SDK' = ($warm.Sdk.P50 -ge 2 * $warm.Ours.P50)
+    'Parallel throughput at 4 runspaces ≥ 0.7× the Rust-only loop' = ((($parallel | Where-Object Threads -EQ 4).Ours) -ge 0.7 * (($parallel | Where-Object Threads -EQ 4).Rust))
+    "Memory growth ≤ 5 MB from $($n.Memory1) to $($n.Memory2) calls" = (($mem.Ours.AfterSecond - $mem.Ours.AfterFirst) -le 5)
+}
+
+$lines = [Collections.Generic.List[string]]::new()
+$lines.Add('# Benchmarks')
+$lines.Add('')
+$lines.Add("Made by ``pwsh ./build.ps1 -Task Bench$(if ($Quick) { ' -Quick' })`` on $(Get-Date -Format 'yyyy-MM-dd'). Every figure below comes from the same run on the same machine; ratios compare figures of that run. The emulator answers on loopback.")
+$lines.Add('')
+$lines.Add("Machine: $([Environment]::ProcessorCount) CPUs ($cpu), $memTotal memory, $([Runtime.InteropServices.RuntimeInformation]::OSDescription). Versions: module $version, PowerShell $($PSVersionTable.PSVersion), .NET SDK $dotnet, $rustc, Microsoft.Graph (.NET SDK) 6.10.0.")
+$lines.Add('')
+$lines.Add('## Targets')
+$lines.Add('')
+$lines.Add('| Target | Met |')
+$lines.Add('| --- | --- |')
+foreach ($t in $targets.GetEnumerator()) { $lines.Add("| $($t.Key) | $(if ($t.Value) { 'yes' } else { 'no' }) |") }
+$lines.Add('')
+$lines.Add("## Import (median of $($n.Processes) fresh ``pwsh -NoProfile`` processes)")
+$lines.Add('')
+$lines.Add('| Measure | Wall time (ms) | Over bare startup (ms) | Ratio to ours |')
+$lines.Add('| --- | ---: | ---: | ---: |')
+$lines.Add(('| bare pwsh startup (the floor) | {0:N1} | 0 | |' -f $import.Bare))
+$lines.Add(('| Import-Module Microsoft.Graph.CloudCommunications (ours) | {0:N1} | {1:N1} | 1.00× |' -f $import.Ours, $import.OursCost))
+$lines.Add(('| load the Microsoft Graph .NET SDK and create a GraphServiceClient | {0:N1} | {1:N1} | {2} |' -f $import.Sdk, $import.SdkCost, (& $ratio $import.SdkCost $import.OursCost)))
+$lines.Add('')
+$lines.Add(('Inside the process, `Import-Module` itself takes {0:N1} ms (median).' -f $import.OursInProcess))
+$lines.Add('')
+$lines.Add('## Cold first call (fresh process: load, connect, one invite over HTTPS)')
+$lines.Add('')
+$lines.Add('| Client | Wall time (ms) | Over bare startup (ms) |')
+$lines.Add('| --- | ---: | ---: |')
+$lines.Add(('| ours | {0:N1} | {1:N1} |' -f $cold.Ours, ($cold.Ours - $cold.Bare)))
+$lines.Add(('| Invoke-RestMethod | {0:N1} | {1:N1} |' -f $cold.Irm, ($cold.Irm - $cold.Bare)))
+$lines.Add(('| Graph .NET SDK | {0:N1} | {1:N1} |' -f $cold.Sdk, ($cold.Sdk - $cold.Bare)))
+$lines.Add('')
+$lines.Add("## Warm call latency ($($n.Calls) sequential calls after 50 warm-up calls, one process each)")
+$lines.Add('')
+$lines.Add('| Client | p50 (ms) | p95 (ms) | p50 ratio to ours | p50 ratio to the floor |')
+$lines.Add('| --- | ---: | ---: | ---: | ---: |')
+foreach ($row in @(
+        @('ours: Invoke-MgInviteCommunicationCallParticipant', $warm.Ours),
+        @('Invoke-RestMethod (same URL, headers, body; ConvertTo-Json per call)', $warm.Irm),
+        @('Graph .NET SDK: Participants.Invite.PostAsync from PowerShell', $warm.Sdk),
+        @('floor: no-op compiled cmdlet + Rust-only reqwest loop', $warm.Floor),
+        @('  no-op compiled cmdlet (Out-Null)', $warm.NoopCmdlet),
+        @('  Rust-only reqwest loop', $warm.RustLoop))) {
+    $lines.Add(('| {0} | {1} | {2} | {3} | {4} |' -f $row[0], (& $ms $row[1].P50), (& $ms $row[1].P95), (& $ratio $row[1].P50 $warm.Ours.P50), (& $ratio $row[1].P50 $warm.Floor.P50)))
+}
+$lines.Add('')
+$lines.Add('![Per-call latency](benchmarks.svg)')
+$lines.Add('')
+$lines.Add("## Parallel throughput (ForEach-Object -Parallel, $($n.Parallel) calls in all)")
+$lines.Add('')
+$lines.Add('| Throttle limit | ours (calls/s) | Invoke-RestMethod (calls/s) | Rust-only loop (calls/s) | ours / Rust | ours / Invoke-RestMethod |')
+$lines.Add('| ---: | ---: | ---: | ---: | ---: | ---: |')
+foreach ($p in $parallel) { $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N0} | {4} | {5} |' -f $p.Threads, $p.Ours, $p.Irm, $p.Rust, (& $ratio $p.Ours $p.Rust), (& $ratio $p.Ours $p.Irm))) }
+$lines.Add('')
+$lines.Add('## Memory (working set after a full GC, MB)')
+$lines.Add('')
+$lines.Add("| Client | fresh pwsh | after 200 calls | after $($n.Memory1) | after $($n.Memory2) | growth $($n.Memory1) → $($n.Memory2) |")
+$lines.Add('| --- | ---: | ---: | ---: | ---: | ---: |')
+foreach ($row in @(@('ours', $mem.Ours), @('Graph .NET SDK', $mem.Sdk))) {
+    $m = $row[1]
+    $lines.Add(('| {0} | {1:N1} | {2:N1} | {3:N1} | {4:N1} | {5:N1} |' -f $row[0], $m.Start, $m.AfterWarmup, $m.AfterFirst, $m.AfterSecond, ($m.AfterSecond - $m.AfterFirst)))
+}
+$lines.Add('')
+$lines.Add('## Validation and conversion')
+$lines.Add('')
+$lines.Add('| Step | Body | Median (µs) |')
+$lines.Add('| --- | --- | ---: |')
+foreach ($v in $validation) { $lines.Add(('| Rust normalize + validate (criterion) | {0} | {1:N2} |' -f $v.Body, $v.MedianUs)) }
+foreach ($c in $convert) { $lines.Add(('| C# PowerShell value → JSON | {0} | {1:N2} |' -f $c.Body, $c.MicrosecondsPerBody)) }
+$lines.Add('')
+Set-Content -Path $OutputPath -Value $lines -Encoding utf8
+
+$series = @(
+    @{ name = 'ours'; p50_us = $warm.Ours.P50; p95_us = $warm.Ours.P95 }
+    @{ name = 'Invoke-RestMethod'; p50_us = $warm.Irm.P50; p95_us = $warm.Irm.P95 }
+    @{ name = 'Graph .NET SDK'; p50_us = $warm.Sdk.P50; p95_us = $warm.Sdk.P95 }
+    @{ name = 'floor (no-op cmdlet + Rust loop)'; p50_us = $warm.Floor.P50; p95_us = $warm.Floor.P95 }
+)
+$seriesFile = Join-Path $work 'series.json'
+ConvertTo-Json -InputObject $series | Set-Content $seriesFile
+$svg = [IO.Path]::ChangeExtension($OutputPath, '.svg')
+& $ChartPath $seriesFile $svg
+if ($LASTEXITCODE -ne 0) { throw 'bench-chart failed' }
+Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
+Write-Host "Wrote $OutputPath and $svg"
