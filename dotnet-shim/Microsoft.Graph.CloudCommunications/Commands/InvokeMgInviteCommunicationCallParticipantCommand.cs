@@ -75,51 +75,85 @@ namespace GraphRust.CloudCommunications.Commands
                     "InputObjectCallIdMissing", "InputObject has null value for InputObject.CallId", InputObject));
             }
 
-            JsonElement? normalized = null;
+            string action = $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}";
             try
             {
-                bool valid = RunNative("invite", writer =>
+                if (WouldAskOrOnlyTell())
                 {
-                    writer.WriteString("callId", callId);
-                    writer.WriteBoolean("validateOnly", true);
-                    WriteBody(writer);
-                    WriteHeaders(writer);
-                }, onResult: (value, _) => normalized = value.GetProperty("body").Clone());
-                if (!valid || normalized is null)
-                {
+                    // -WhatIf or a confirmation prompt: validate first, so that problems are
+                    // reported (and nothing is asked about) before anything could be sent.
+                    JsonElement? normalized = null;
+                    bool valid = RunNative("invite", writer =>
+                    {
+                        writer.WriteString("callId", callId);
+                        writer.WriteBoolean("validateOnly", true);
+                        WriteBody(writer);
+                        WriteHeaders(writer);
+                    }, onResult: (value, _) => normalized = value.GetProperty("body").Clone());
+                    if (!valid || normalized is null || !ShouldProcess(ShouldProcessTarget, action))
+                    {
+                        return;
+                    }
+
+                    RunNative("invite", writer =>
+                    {
+                        writer.WriteString("callId", callId);
+                        writer.WriteBoolean("validated", true);
+                        writer.WritePropertyName("body");
+                        normalized.Value.WriteTo(writer);
+                        WriteHeaders(writer);
+                    }, onResult: WriteOperation);
                     return;
+                }
+
+                // The common case: nothing to ask, so validation and the request are one native call.
+                if (ShouldProcess(ShouldProcessTarget, action))
+                {
+                    RunNative("invite", writer =>
+                    {
+                        writer.WriteString("callId", callId);
+                        WriteBody(writer);
+                        WriteHeaders(writer);
+                    }, onResult: WriteOperation);
                 }
             }
             catch (JsonConversionException e)
             {
                 WriteError(ArgumentError("InvalidBody", $"Invalid invite body: {e.Message}", e.Path));
-                return;
+            }
+        }
+
+        /// <summary>Whether ShouldProcess would print (-WhatIf) or prompt (-Confirm, $ConfirmPreference).</summary>
+        private bool WouldAskOrOnlyTell()
+        {
+            bool Bound(string name) =>
+                MyInvocation.BoundParameters.TryGetValue(name, out object? v) && v is SwitchParameter s && s.IsPresent;
+            if (Bound("WhatIf") || Bound("Confirm"))
+            {
+                return true;
             }
 
-            if (!ShouldProcess(ShouldProcessTarget, $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}"))
+            if (GetVariableValue("WhatIfPreference") is bool whatIf && whatIf)
             {
-                return;
+                return true;
             }
 
-            RunNative("invite", writer =>
-            {
-                writer.WriteString("callId", callId);
-                writer.WriteBoolean("validated", true);
-                writer.WritePropertyName("body");
-                normalized.Value.WriteTo(writer);
-                WriteHeaders(writer);
-            }, onResult: (value, headers) =>
-            {
-                if (ResponseHeadersVariable is not null && headers is JsonElement h)
-                {
-                    SessionState.PSVariable.Set(ResponseHeadersVariable, HeaderDictionary(h));
-                }
+            // The cmdlet's impact is Medium: it prompts when $ConfirmPreference is Medium or Low.
+            return GetVariableValue("ConfirmPreference") is ConfirmImpact preference
+                && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium;
+        }
 
-                if (value.ValueKind != JsonValueKind.Null)
-                {
-                    WriteObject(PowerShellObjectBuilder.Build(value));
-                }
-            });
+        private void WriteOperation(JsonElement value, JsonElement? headers)
+        {
+            if (ResponseHeadersVariable is not null && headers is JsonElement h)
+            {
+                SessionState.PSVariable.Set(ResponseHeadersVariable, HeaderDictionary(h));
+            }
+
+            if (value.ValueKind != JsonValueKind.Null)
+            {
+                WriteObject(PowerShellObjectBuilder.Build(value));
+            }
         }
 
         /// <summary>

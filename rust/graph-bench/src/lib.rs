@@ -39,7 +39,11 @@ pub fn summarize(mut samples_us: Vec<f64>) -> Summary {
     Summary {
         p50_us: at(0.5),
         p95_us: at(0.95),
-        mean_us: if count == 0 { 0.0 } else { samples_us.iter().sum::<f64>() / count as f64 },
+        mean_us: if count == 0 {
+            0.0
+        } else {
+            samples_us.iter().sum::<f64>() / count as f64
+        },
         count,
     }
 }

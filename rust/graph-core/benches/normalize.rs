@@ -18,18 +18,35 @@ fn participant(id: &str) -> Value {
 fn bodies() -> Vec<(&'static str, Value)> {
     let ctx = "f2fa86af-3c51-4bc2-8fc0-475452d9764f";
     vec![
-        ("seed-1", json!({"participants": [participant("278405a3-f568-4b3e-b684-009193463064")], "clientContext": ctx})),
-        ("seed-2", json!({"participants": [participant("7e1b4346"), participant("1e126418")], "clientContext": ctx})),
-        ("seed-4-phone", json!({"participants": [{"identity": {"phone": {"id": "+12345678901"}}}], "clientContext": ctx})),
-        ("pascal-case", json!({"Participants": [{"Identity": {"User": {"Id": "u1", "DisplayName": "Ann"}}, "Hidden": "True"}], "ClientContext": 12345})),
-        ("five-participants", json!({"participants": (0..5).map(|i| participant(&format!("user-{i}"))).collect::<Vec<_>>(), "clientContext": ctx})),
+        (
+            "seed-1",
+            json!({"participants": [participant("278405a3-f568-4b3e-b684-009193463064")], "clientContext": ctx}),
+        ),
+        (
+            "seed-2",
+            json!({"participants": [participant("7e1b4346"), participant("1e126418")], "clientContext": ctx}),
+        ),
+        (
+            "seed-4-phone",
+            json!({"participants": [{"identity": {"phone": {"id": "+12345678901"}}}], "clientContext": ctx}),
+        ),
+        (
+            "pascal-case",
+            json!({"Participants": [{"Identity": {"User": {"Id": "u1", "DisplayName": "Ann"}}, "Hidden": "True"}], "ClientContext": 12345}),
+        ),
+        (
+            "five-participants",
+            json!({"participants": (0..5).map(|i| participant(&format!("user-{i}"))).collect::<Vec<_>>(), "clientContext": ctx}),
+        ),
     ]
 }
 
 fn normalize(c: &mut Criterion) {
     let mut group = c.benchmark_group("normalize_invite_body");
     for (name, body) in bodies() {
-        group.bench_function(name, |b| b.iter(|| normalize_invite_body(std::hint::black_box(&body)).unwrap()));
+        group.bench_function(name, |b| {
+            b.iter(|| normalize_invite_body(std::hint::black_box(&body)).unwrap())
+        });
     }
     group.finish();
 }

@@ -4,6 +4,7 @@
 //! A started operation runs on the shared runtime and reports through its
 //! event channel; cancelling it drops its future at the next await.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
@@ -113,7 +114,7 @@ pub fn start(request: &[u8]) -> Call {
     let events = Events::new(tx, verbose, debug);
     let token = cancel.clone();
     let task_live = live.clone();
-    RUNTIME.spawn(async move {
+    let mut work = Box::pin(async move {
         let outcome = tokio::select! {
             biased;
             _ = token.cancelled() => Err(CoreError::Cancelled),
@@ -122,6 +123,14 @@ pub fn start(request: &[u8]) -> Call {
         finish(&events, outcome);
         drop(task_live);
     });
+    // Run the operation on the caller's thread until it first waits: operations that
+    // never touch the network finish here, and the others start their request at once,
+    // without a hop to a worker thread. Only what still waits goes to the runtime.
+    let _context = RUNTIME.enter();
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    if work.as_mut().poll(&mut cx).is_pending() {
+        RUNTIME.spawn(work);
+    }
     Call {
         events: rx,
         cancel,

@@ -1,0 +1,42 @@
+//! Profiling aid: the latency of the invite operation without PowerShell, against an
+//! in-process emulator. `cargo run --release -p graph-core --example invite_latency`.
+
+use std::time::Instant;
+
+use graph_core::ops;
+use graph_emulator::{spawn, EmulatorConfig};
+use serde_json::json;
+
+fn run(request: &serde_json::Value) -> usize {
+    ops::start(request.to_string().as_bytes())
+        .events
+        .iter()
+        .count()
+}
+
+fn main() {
+    let emulator = spawn(EmulatorConfig::default()).unwrap();
+    let base = emulator.base_url().to_string();
+    run(
+        &json!({"op": "addEnvironment", "args": {"name": "Lat", "graphEndpoint": base, "azureADEndpoint": base}}),
+    );
+    run(
+        &json!({"op": "connect", "args": {"type": "accessToken", "accessToken": "emulator-token", "environment": "Lat"}}),
+    );
+    let invite = json!({"op": "invite", "args": {"callId": "lat", "body": {"participants": [{"identity": {"user": {"id": "u"}}}], "clientContext": "c"}}});
+    for _ in 0..200 {
+        run(&invite);
+    }
+    let mut samples: Vec<f64> = (0..2000)
+        .map(|_| {
+            let began = Instant::now();
+            run(&invite);
+            began.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    println!(
+        "invite op p50 {:.1} us, p95 {:.1} us",
+        samples[1000], samples[1900]
+    );
+}
