@@ -64,25 +64,8 @@ foreach (`$dll in Get-ChildItem '$GraphSdkPath' -Filter *.dll) {
 }
 "@
 
-$seedParams = @'
-$params = @{
-    participants = @(
-        @{
-            "@odata.type" = "#microsoft.graph.invitationParticipantInfo"
-            replacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db"
-            identity = @{
-                "@odata.type" = "#microsoft.graph.identitySet"
-                user = @{
-                    "@odata.type" = "#microsoft.graph.identity"
-                    id = "278405a3-f568-4b3e-b684-009193463064"
-                    displayName = "string"
-                }
-            }
-        }
-    )
-    clientContext = "f2fa86af-3c51-4bc2-8fc0-475452d9764f"
-}
-'@
+. (Join-Path $Root 'tools' 'MarkdownHelp.ps1')
+$seedParams = Get-SeedParamsScript -MarkdownPath (Join-Path $Root 'module' 'Microsoft.Graph.CloudCommunications' 'docs' 'Invoke-MgInviteCommunicationCallParticipant.md')
 
 $emulator = Start-GraphEmulator -Path $EmulatorPath -Token $token
 $tlsDir = Join-Path $work 'tls'

@@ -10,23 +10,10 @@ Add-MgEnvironment -Name Local -GraphEndpoint $BaseUrl -AzureADEndpoint $BaseUrl 
 Connect-MgGraph -Environment Local -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -NoWelcome
 $callId = '2f1a0b00-7a1a-4b9e-9f7e-5d0c1c2f3e4d'
 
-$params = @{
-	participants = @(
-		@{
-			"@odata.type" = "#microsoft.graph.invitationParticipantInfo"
-			replacesCallId = "a7ebfb2d-871e-419c-87af-27290b22e8db"
-			identity = @{
-				"@odata.type" = "#microsoft.graph.identitySet"
-				user = @{
-					"@odata.type" = "#microsoft.graph.identity"
-					id = "278405a3-f568-4b3e-b684-009193463064"
-					displayName = "string"
-				}
-			}
-		}
-	)
-	clientContext = "f2fa86af-3c51-4bc2-8fc0-475452d9764f"
-}
+# The help's first example, read from the help source so the demo runs it verbatim.
+. (Join-Path $PSScriptRoot 'MarkdownHelp.ps1')
+$seed = Join-Path $PSScriptRoot '..' 'module' 'Microsoft.Graph.CloudCommunications' 'docs' 'Invoke-MgInviteCommunicationCallParticipant.md'
+. ([scriptblock]::Create((Get-SeedParamsScript -MarkdownPath $seed)))
 
 Write-Host "Emulator at $BaseUrl; inviting into call $callId"
 $operation = Invoke-MgInviteCommunicationCallParticipant -CallId $callId -BodyParameter $params

@@ -91,6 +91,16 @@ function Read-CommandMarkdown([string] $Path) {
     }
 }
 
+function Get-SeedParamsScript {
+    # The `$params = @{ ... }` assignment of one of the seed help's examples, verbatim,
+    # so that the demo and the benchmarks send exactly what the help shows.
+    param([Parameter(Mandatory)] [string] $MarkdownPath, [int] $Example = 1)
+    $code = (Read-CommandMarkdown $MarkdownPath).Examples[$Example - 1].Code
+    $start = $code.IndexOf('$params')
+    $end = $code.IndexOf('Invoke-MgInviteCommunicationCallParticipant', $start)
+    $code.Substring($start, $end - $start).Trim()
+}
+
 function ConvertTo-MamlHelp {
     param(
         [Parameter(Mandatory)] [string[]] $MarkdownPath,

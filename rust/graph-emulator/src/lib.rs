@@ -111,6 +111,7 @@ struct Shared {
 
 struct AppState {
     token: String,
+    base_url: String,
     shared: Mutex<Shared>,
 }
 
@@ -204,6 +205,7 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
     let ca_path = tls.as_ref().map(|t| t.ca_path.clone());
     let state = Arc::new(AppState {
         token: config.token,
+        base_url: base_url.clone(),
         shared: Mutex::new(Shared::default()),
     });
     let app = router(state.clone(), base_url.clone());
@@ -382,11 +384,8 @@ async fn token(
         Value::Object(masked),
         masked_text,
     );
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let endpoint = format!("http://{host}{}", uri.path());
+    // The audience a client assertion must name: this endpoint's own URL.
+    let endpoint = format!("{}{}", state.base_url, uri.path());
     let response = state
         .lock()
         .identity
@@ -401,23 +400,7 @@ async fn managed_identity_app_service(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    record(
-        &state,
-        "managedIdentity",
-        &method,
-        &uri,
-        &headers,
-        json!(query),
-        String::new(),
-    );
-    let secret = headers
-        .get("x-identity-header")
-        .and_then(|v| v.to_str().ok());
-    let response = state
-        .lock()
-        .identity
-        .managed_identity(&query, secret, false);
-    response
+    managed_identity(&state, &query, &method, &uri, &headers, false)
 }
 
 async fn managed_identity_imds(
@@ -427,19 +410,29 @@ async fn managed_identity_imds(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    record(
-        &state,
-        "managedIdentity",
-        &method,
-        &uri,
-        &headers,
-        json!(query),
-        String::new(),
-    );
-    if headers.get("metadata").and_then(|v| v.to_str().ok()) != Some("true") {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error": "invalid_request", "error_description": "Required metadata header not specified"}))).into_response();
+    managed_identity(&state, &query, &method, &uri, &headers, true)
+}
+
+/// Both managed-identity styles: App Service checks `X-IDENTITY-HEADER`, IMDS `Metadata: true`.
+fn managed_identity(
+    state: &AppState,
+    query: &HashMap<String, String>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    imds: bool,
+) -> Response {
+    record(state, "managedIdentity", method, uri, headers, json!(query), String::new());
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if imds && header("metadata") != Some("true") {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_request", "error_description": "Required metadata header not specified"})),
+        )
+            .into_response();
     }
-    let response = state.lock().identity.managed_identity(&query, None, true);
+    let secret = if imds { None } else { header("x-identity-header") };
+    let response = state.lock().identity.managed_identity(query, secret, imds);
     response
 }
 
