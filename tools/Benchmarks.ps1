@@ -81,15 +81,17 @@ Connect-MgGraph -Environment Bench -AccessToken (ConvertTo-SecureString '$token'
 
     # --- Import -------------------------------------------------------------------------
     Write-Host "==> Import ($($n.Processes) fresh processes each)"
-    $bare = @(); $ours = @(); $oursInside = @(); $sdk = @()
+    $bare = @(); $ours = @(); $oursInside = @(); $sdk = @(); $inbox = @()
     for ($i = 0; $i -lt $n.Processes; $i++) {
         $bare += (Invoke-ChildScript 'bare' 'exit 0').WallMs
+        $inbox += (Invoke-ChildScript 'inbox' 'Import-Module Microsoft.PowerShell.Utility').WallMs
         $r = Invoke-ChildScript 'import' '$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module Microsoft.Graph.CloudCommunications; $w.Elapsed.TotalMilliseconds'
         $ours += $r.WallMs; $oursInside += [double]$r.Output
         $sdk += (Invoke-ChildScript 'sdk-import' "$loadSdk`n[void][GraphSdkPeer.PeerClient]::Create('http://127.0.0.1:1', 't')").WallMs
     }
     $import = [ordered]@{
         Bare = Get-Median $bare; Ours = Get-Median $ours; OursInProcess = Get-Median $oursInside; Sdk = Get-Median $sdk
+        InBox = Get-Median $inbox
     }
     $import.OursCost = $import.Ours - $import.Bare
     $import.SdkCost = $import.Sdk - $import.Bare
@@ -172,7 +174,7 @@ $seedParams
     $memory = {
         param([string] $Name, [string] $Setup, [string] $Call)
         $r = Invoke-ChildScript $Name @"
-function Get-WorkingSetMb { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect(); (Get-Process -Id `$PID).Refresh(); [Math]::Round((Get-Process -Id `$PID).WorkingSet64 / 1MB, 1) }
+function Get-WorkingSetMb { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect(); [Math]::Round((Get-Process -Id `$PID).WorkingSet64 / 1MB, 1) }
 `$start = Get-WorkingSetMb
 $Setup
 for (`$i = 0; `$i -lt 200; `$i++) { $Call }
@@ -181,10 +183,11 @@ for (`$i = 200; `$i -lt $($n.Memory1); `$i++) { $Call }
 `$first = Get-WorkingSetMb
 for (`$i = $($n.Memory1); `$i -lt $($n.Memory2); `$i++) { $Call }
 `$second = Get-WorkingSetMb
-@(`$start, `$afterWarmup, `$first, `$second) -join ','
+`$managed = [Math]::Round([GC]::GetTotalMemory(`$true) / 1MB, 1)
+@(`$start, `$afterWarmup, `$first, `$second, `$managed) -join ','
 "@
         $v = [double[]]($r.Output -split ',')
-        [pscustomobject]@{ Start = $v[0]; AfterWarmup = $v[1]; AfterFirst = $v[2]; AfterSecond = $v[3] }
+        [pscustomobject]@{ Start = $v[0]; AfterWarmup = $v[1]; AfterFirst = $v[2]; AfterSecond = $v[3]; Managed = $v[4] }
     }
     $mem = [ordered]@{}
     $mem.Ours = & $memory 'mem-ours' "$connect`n$seedParams" '[void](Invoke-MgInviteCommunicationCallParticipant -CallId bench-call -BodyParameter $params)'
@@ -262,6 +265,7 @@ $lines.Add('| --- | ---: | ---: | ---: |')
 $lines.Add(('| bare pwsh startup (the floor) | {0:N1} | 0 | |' -f $import.Bare))
 $lines.Add(('| Import-Module Microsoft.Graph.CloudCommunications (ours) | {0:N1} | {1:N1} | 1.00× |' -f $import.Ours, $import.OursCost))
 $lines.Add(('| load the Microsoft Graph .NET SDK and create a GraphServiceClient | {0:N1} | {1:N1} | {2} |' -f $import.Sdk, $import.SdkCost, (& $ratio $import.SdkCost $import.OursCost)))
+$lines.Add(('| Import-Module Microsoft.PowerShell.Utility (in-box: what any Import-Module by name costs) | {0:N1} | {1:N1} | {2} |' -f $import.InBox, ($import.InBox - $import.Bare), (& $ratio ($import.InBox - $import.Bare) $import.OursCost)))
 $lines.Add('')
 $lines.Add(('Inside the process, `Import-Module` itself takes {0:N1} ms (median).' -f $import.OursInProcess))
 $lines.Add('')
@@ -297,12 +301,14 @@ foreach ($p in $parallel) { $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N0} | {4} 
 $lines.Add('')
 $lines.Add('## Memory (working set after a full GC, MB)')
 $lines.Add('')
-$lines.Add("| Client | fresh pwsh | after 200 calls | after $($n.Memory1) | after $($n.Memory2) | growth $($n.Memory1) → $($n.Memory2) |")
-$lines.Add('| --- | ---: | ---: | ---: | ---: | ---: |')
+$lines.Add("| Client | fresh pwsh | after 200 calls | after $($n.Memory1) | after $($n.Memory2) | growth $($n.Memory1) → $($n.Memory2) | managed heap at the end |")
+$lines.Add('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
 foreach ($row in @(@('ours', $mem.Ours), @('Graph .NET SDK', $mem.Sdk))) {
     $m = $row[1]
-    $lines.Add(('| {0} | {1:N1} | {2:N1} | {3:N1} | {4:N1} | {5:N1} |' -f $row[0], $m.Start, $m.AfterWarmup, $m.AfterFirst, $m.AfterSecond, ($m.AfterSecond - $m.AfterFirst)))
+    $lines.Add(('| {0} | {1:N1} | {2:N1} | {3:N1} | {4:N1} | {5:N1} | {6:N1} |' -f $row[0], $m.Start, $m.AfterWarmup, $m.AfterFirst, $m.AfterSecond, ($m.AfterSecond - $m.AfterFirst), $m.Managed))
 }
+$lines.Add('')
+$lines.Add('The working set includes the garbage collector''s and the native allocator''s reserves; the managed heap column tells a leak (it would grow with the calls) from a heap that settles.')
 $lines.Add('')
 $lines.Add('## Validation and conversion')
 $lines.Add('')

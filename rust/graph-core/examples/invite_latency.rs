@@ -39,4 +39,23 @@ fn main() {
         "invite op p50 {:.1} us, p95 {:.1} us",
         samples[1000], samples[1900]
     );
+    // Resident memory over many calls: growth here would be the native side's.
+    let rss = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .map(str::to_string)
+            })
+            .unwrap_or_default()
+    };
+    for round in 1..=4 {
+        for _ in 0..25_000 {
+            run(&invite);
+        }
+        // The in-process emulator's own record is not the client's memory.
+        emulator.clear_requests();
+        println!("after {} more calls: {}", round * 25_000, rss());
+    }
 }

@@ -422,7 +422,15 @@ fn managed_identity(
     headers: &HeaderMap,
     imds: bool,
 ) -> Response {
-    record(state, "managedIdentity", method, uri, headers, json!(query), String::new());
+    record(
+        state,
+        "managedIdentity",
+        method,
+        uri,
+        headers,
+        json!(query),
+        String::new(),
+    );
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if imds && header("metadata") != Some("true") {
         return (
@@ -431,7 +439,11 @@ fn managed_identity(
         )
             .into_response();
     }
-    let secret = if imds { None } else { header("x-identity-header") };
+    let secret = if imds {
+        None
+    } else {
+        header("x-identity-header")
+    };
     let response = state.lock().identity.managed_identity(query, secret, imds);
     response
 }
