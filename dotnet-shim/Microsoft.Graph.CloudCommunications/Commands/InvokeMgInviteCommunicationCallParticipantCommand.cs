@@ -58,6 +58,11 @@ namespace GraphRust.CloudCommunications.Commands
 
         private bool headersFromCommandLine;
 
+        /// <summary>Set when a dictionary piped in is taken as the body (see ResolvePipelineDictionary).</summary>
+        private string? pipedBodySet;
+
+        private string EffectiveParameterSet => pipedBodySet ?? ParameterSetName;
+
         protected override void BeginProcessing()
         {
             // Only command-line arguments are bound at this point; pipeline input comes later.
@@ -185,10 +190,6 @@ namespace GraphRust.CloudCommunications.Commands
                 pipedBodySet = Invite;
             }
         }
-
-        private string? pipedBodySet;
-
-        private string EffectiveParameterSet => pipedBodySet ?? ParameterSetName;
 
         private static bool SameValue(object? wrapped, object piped)
         {
