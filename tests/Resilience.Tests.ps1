@@ -236,6 +236,42 @@ catch { 'ERROR ' + `$_.CategoryInfo.Category + ' ' + `$_.Exception.Message }
     }
 }
 
+Describe 'Proxies from the environment' {
+    BeforeEach { Reset-Record }
+
+    BeforeAll {
+        # A fresh process each: the HTTP client reads the proxy settings once, on the first call.
+        function Invoke-ThroughProxySettings([hashtable] $Variables) {
+            $saved = @{}
+            foreach ($k in $Variables.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Variables[$k]) }
+            try {
+                $script = @"
+Import-Module Microsoft.Graph.CloudCommunications
+Add-MgEnvironment -Name Local -GraphEndpoint '$($script:Emulator.BaseUrl)' -AzureADEndpoint '$($script:Emulator.BaseUrl)' | Out-Null
+Connect-MgGraph -Environment Local -AccessToken (ConvertTo-SecureString '$($script:Emulator.Token)' -AsPlainText -Force) -NoWelcome
+try { (Invoke-MgInviteCommunicationCallParticipant -CallId 'proxied' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } } }) } -ErrorAction Stop).Status }
+catch { 'ERROR ' + `$_.CategoryInfo.Category + ' ' + `$_.Exception.Message }
+"@
+                & (Get-PwshPath) -NoProfile -NonInteractive -Command $script
+            } finally {
+                foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+            }
+        }
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $script:DeadProxy = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"; $listener.Stop()
+    }
+
+    It 'HTTP_PROXY from the environment is used (a proxy that is down makes the call fail)' {
+        Invoke-ThroughProxySettings @{ HTTP_PROXY = $script:DeadProxy } | Should -Match '^ERROR ConnectionError '
+        Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
+    }
+
+    It 'NO_PROXY exempts a host from the proxy' {
+        Invoke-ThroughProxySettings @{ HTTP_PROXY = $script:DeadProxy; NO_PROXY = '127.0.0.1' } | Should -Be 'running'
+        @(Get-EmulatorRequest $script:Emulator).callId | Should -Be @('proxied')
+    }
+}
+
 Describe '-Debug' {
     BeforeEach { Reset-Record }
 
