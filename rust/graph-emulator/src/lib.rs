@@ -680,32 +680,26 @@ async fn invite(state: Arc<AppState>, base_url: &str, request: InviteRequest) ->
             crid,
         );
     }
-    match verdict {
-        identity::TokenVerdict::Valid => {}
-        identity::TokenVerdict::Unknown => {
-            return graph_error(
-                StatusCode::UNAUTHORIZED,
-                "InvalidAuthenticationToken",
-                "Access token validation failure. Invalid audience.",
-                crid,
-            )
-        }
-        identity::TokenVerdict::Expired => {
-            return graph_error(
-                StatusCode::UNAUTHORIZED,
-                "InvalidAuthenticationToken",
-                "Access token has expired or is not yet valid.",
-                crid,
-            )
-        }
-        identity::TokenVerdict::MissingRole => {
-            return graph_error(
-                StatusCode::FORBIDDEN,
-                "Forbidden",
-                "Application is not authorized to invite participants: it needs the application permission Calls.InitiateGroupCall.All.",
-                crid,
-            )
-        }
+    let refusal = match verdict {
+        identity::TokenVerdict::Valid => None,
+        identity::TokenVerdict::Unknown => Some((
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token validation failure. Invalid audience.",
+        )),
+        identity::TokenVerdict::Expired => Some((
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token has expired or is not yet valid.",
+        )),
+        identity::TokenVerdict::MissingRole => Some((
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Application is not authorized to invite participants: it needs the application permission Calls.InitiateGroupCall.All.",
+        )),
+    };
+    if let Some((status, code, message)) = refusal {
+        return graph_error(status, code, message, crid);
     }
     if let Some(answer) = scripted {
         return scripted_response(answer, crid).await;
