@@ -208,7 +208,7 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
         base_url: base_url.clone(),
         shared: Mutex::new(Shared::default()),
     });
-    let app = router(state.clone(), base_url.clone());
+    let app = router(state.clone());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
     let thread = std::thread::Builder::new()
@@ -261,36 +261,11 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
     })
 }
 
-fn router(state: Arc<AppState>, base_url: String) -> Router {
-    let base = Arc::new(base_url);
-    let invite_state = state.clone();
+fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(
             "/{version}/communications/calls/{call_id}/participants/{action}",
-            post(
-                move |Path((version, call_id, action)): Path<(String, String, String)>,
-                      http_version: axum::http::Version,
-                      method: Method,
-                      uri: Uri,
-                      headers: HeaderMap,
-                      body: Bytes| {
-                    let state = invite_state.clone();
-                    let base = base.clone();
-                    async move {
-                        let request = InviteRequest {
-                            version,
-                            call_id,
-                            action,
-                            http_version,
-                            method,
-                            uri,
-                            headers,
-                            body,
-                        };
-                        invite(state, &base, request).await
-                    }
-                },
-            ),
+            post(invite),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/msi/token", get(managed_identity_app_service))
@@ -315,6 +290,20 @@ fn router(state: Arc<AppState>, base_url: String) -> Router {
 
 const MASKED_FIELDS: &[&str] = &["client_secret", "client_assertion"];
 
+/// Headers as the record keeps them: lower-case names, and never a credential.
+fn recorded_headers(headers: &HeaderMap) -> HashMap<String, String> {
+    headers
+        .iter()
+        .filter(|(name, _)| !matches!(name.as_str(), "authorization" | "x-identity-header"))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
 fn record(
     state: &AppState,
     kind: &str,
@@ -324,16 +313,7 @@ fn record(
     body: Value,
     body_text: String,
 ) {
-    let headers = headers
-        .iter()
-        .filter(|(name, _)| !matches!(name.as_str(), "authorization" | "x-identity-header"))
-        .map(|(name, value)| {
-            (
-                name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = recorded_headers(headers);
     state.lock().requests.push(RecordedRequest {
         kind: kind.into(),
         http_version: String::new(),
@@ -583,28 +563,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-struct InviteRequest {
-    version: String,
-    call_id: String,
-    action: String,
+async fn invite(
+    State(state): State<Arc<AppState>>,
+    Path((version, call_id, action)): Path<(String, String, String)>,
     http_version: axum::http::Version,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-}
-
-async fn invite(state: Arc<AppState>, base_url: &str, request: InviteRequest) -> Response {
-    let InviteRequest {
-        version,
-        call_id,
-        action,
-        http_version,
-        method,
-        uri,
-        headers,
-        body,
-    } = request;
+) -> Response {
     let body_text = String::from_utf8_lossy(&body).into_owned();
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let (auth_scheme, presented) = match headers.get("authorization").and_then(|v| v.to_str().ok())
@@ -625,16 +592,6 @@ async fn invite(state: Arc<AppState>, base_url: &str, request: InviteRequest) ->
         .get("client-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let recorded_headers = headers
-        .iter()
-        .filter(|(name, _)| name.as_str() != "authorization")
-        .map(|(name, value)| {
-            (
-                name.as_str().to_string(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
     let scripted = {
         let mut shared = state.lock();
         shared.requests.push(RecordedRequest {
@@ -643,7 +600,7 @@ async fn invite(state: Arc<AppState>, base_url: &str, request: InviteRequest) ->
             method: method.to_string(),
             raw_path: uri.path().to_string(),
             call_id: Some(call_id.clone()),
-            headers: recorded_headers,
+            headers: recorded_headers(&headers),
             auth_scheme: auth_scheme.clone(),
             token_accepted,
             body: parsed.clone(),
@@ -748,7 +705,10 @@ async fn invite(state: Arc<AppState>, base_url: &str, request: InviteRequest) ->
     insert_header(
         out,
         "location",
-        &format!("{base_url}/{version}/communications/calls/{call_id}/operations/{operation_id}"),
+        &format!(
+            "{}/{version}/communications/calls/{call_id}/operations/{operation_id}",
+            state.base_url
+        ),
     );
     insert_header(out, "request-id", &uuid::Uuid::new_v4().to_string());
     insert_header(
