@@ -32,6 +32,12 @@ pub enum CoreError {
     InvalidResponse(String),
     #[error("unknown operation '{0}'")]
     UnknownOperation(String),
+    /// A request refused before anything was sent, with an id of its own.
+    #[error("{message}")]
+    Refused {
+        error_id: &'static str,
+        message: String,
+    },
 }
 
 /// An error the service answered with.
@@ -46,6 +52,9 @@ pub struct GraphError {
     pub date: Option<String>,
     pub request_id: Option<String>,
     pub client_request_id: Option<String>,
+    /// The answer's body and headers, for the error records of `Invoke-MgGraphRequest`.
+    pub response_body: Option<String>,
+    pub response_headers: Option<serde_json::Value>,
 }
 
 impl std::fmt::Display for GraphError {
@@ -73,6 +82,10 @@ pub struct ErrorData {
     pub terminating: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
 }
 
 fn category_for_status(status: u16) -> &'static str {
@@ -101,6 +114,8 @@ impl CoreError {
             recommended_action: recommended.map(str::to_string),
             terminating: false,
             status: None,
+            response_headers: None,
+            response_body: None,
         };
         match self {
             CoreError::InvalidBody(problems) => problems
@@ -120,6 +135,8 @@ impl CoreError {
                     ),
                     terminating: false,
                     status: None,
+                    response_headers: None,
+                    response_body: None,
                 })
                 .collect(),
             CoreError::InvalidArgument(_) => vec![simple("InvalidArgument", "InvalidArgument", None)],
@@ -133,10 +150,12 @@ impl CoreError {
                 message: g.to_string(),
                 category: category_for_status(g.status).into(),
                 target: None,
-                details: Some(g.details()),
+                details: Some(g.response_body.clone().unwrap_or_else(|| g.details())),
                 recommended_action: None,
                 terminating: false,
                 status: Some(g.status),
+                response_headers: g.response_headers.clone(),
+                response_body: g.response_body.clone(),
             }],
             CoreError::Authentication { error_id, category, .. } => vec![simple(
                 error_id,
@@ -148,6 +167,7 @@ impl CoreError {
             CoreError::Transport(_) => vec![simple("TransportError", "ConnectionError", None)],
             CoreError::InvalidResponse(_) => vec![simple("InvalidResponse", "InvalidResult", None)],
             CoreError::UnknownOperation(_) => vec![simple("UnknownOperation", "NotImplemented", None)],
+            CoreError::Refused { error_id, .. } => vec![simple(error_id, "InvalidArgument", None)],
         }
     }
 }

@@ -172,10 +172,16 @@ impl Exchange {
     }
 }
 
-pub struct JsonPost<'a> {
+/// One request to send: the method, the URL, the body and its headers. The
+/// bearer token and the per-attempt headers are added by `send`.
+pub struct Outgoing<'a> {
+    pub method: reqwest::Method,
     pub url: &'a str,
     pub bearer: &'a SecretString,
-    pub body: Vec<u8>,
+    pub body: Option<&'a [u8]>,
+    pub content_type: Option<&'a str>,
+    pub accept: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
     pub extra_headers: &'a [(String, String)],
     pub client_request_id: String,
     /// The retry this request is (1, 2, ...), sent as `Retry-Attempt`.
@@ -219,7 +225,9 @@ pub fn describe_transport(e: &reqwest::Error) -> String {
     }
 }
 
-pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchange, CoreError> {
+/// Sends the request and returns the answer with its body unread, so that the
+/// caller chooses to hold it (bounded) or stream it to a file.
+pub async fn send(request: Outgoing<'_>, events: &Events) -> Result<reqwest::Response, CoreError> {
     let client = client()?;
     let mut headers = HeaderMap::new();
     for (name, value) in request.extra_headers {
@@ -233,8 +241,25 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
         })?;
         headers.append(name, value);
     }
-    headers.insert("content-type", HeaderValue::from_static("application/json"));
-    headers.insert("accept", HeaderValue::from_static("application/json"));
+    if let Some(content_type) = request.content_type {
+        let value = HeaderValue::from_str(content_type).map_err(|_| {
+            CoreError::InvalidArgument(format!(
+                "ContentType '{content_type}' is not valid header text."
+            ))
+        })?;
+        headers.insert("content-type", value);
+    }
+    if let Some(accept) = request.accept {
+        if let Ok(value) = HeaderValue::from_str(accept) {
+            headers.insert("accept", value);
+        }
+    }
+    if let Some(agent) = request.user_agent {
+        let value = HeaderValue::from_str(agent).map_err(|_| {
+            CoreError::InvalidArgument(format!("UserAgent '{agent}' is not valid header text."))
+        })?;
+        headers.insert("user-agent", value);
+    }
     headers.insert(
         "client-request-id",
         HeaderValue::from_str(&request.client_request_id).expect("a UUID is a valid header value"),
@@ -242,8 +267,14 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
     if let Some(attempt) = request.retry_attempt {
         headers.insert("retry-attempt", HeaderValue::from(attempt));
     }
+    let body = request.body.unwrap_or_default();
     if events.debug {
-        events.debug(debug_request(request.url, &headers, &request.body));
+        events.debug(debug_request(
+            request.method.as_str(),
+            request.url,
+            &headers,
+            body,
+        ));
     }
     let mut authorization =
         HeaderValue::from_str(&format!("Bearer {}", request.bearer.expose_secret())).map_err(
@@ -256,30 +287,56 @@ pub async fn post_json(request: JsonPost<'_>, events: &Events) -> Result<Exchang
     authorization.set_sensitive(true);
     headers.insert("authorization", authorization);
 
-    let response = client
-        .post(request.url)
-        .headers(headers)
-        .body(request.body)
+    let mut builder = client.request(request.method, request.url).headers(headers);
+    if let Some(body) = request.body {
+        builder = builder.body(body.to_vec());
+    }
+    builder
         .send()
         .await
-        .map_err(|e| transport_error(&e, request.url))?;
-    let status = response.status();
-    let headers: Vec<(String, String)> = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body = read_bounded(response, request.url).await?;
+        .map_err(|e| transport_error(&e, request.url))
+}
+
+/// The status and headers of an answer whose body is not read yet.
+pub struct Head {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Head {
+    pub fn of(response: &reqwest::Response) -> Self {
+        let status = response.status();
+        Head {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_string(),
+            headers: response
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Reads the whole answer (within `MAX_BODY_BYTES`).
+pub async fn read_exchange(
+    response: reqwest::Response,
+    url: &str,
+    events: &Events,
+) -> Result<Exchange, CoreError> {
+    let head = Head::of(&response);
+    let body = read_bounded(response, url).await?;
     let exchange = Exchange {
         retries: 0,
-        status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or("").to_string(),
-        headers,
+        status: head.status,
+        reason: head.reason,
+        headers: head.headers,
         body,
     };
     if events.debug {
@@ -361,12 +418,22 @@ pub fn graph_error(exchange: &Exchange) -> GraphError {
         client_request_id: text(inner.and_then(|i| i.get("client-request-id")))
             .filter(|s| !s.is_empty())
             .or_else(|| exchange.header("client-request-id").map(str::to_string)),
+        response_body: None,
+        response_headers: None,
     }
 }
+
+/// Debug text shows at most this much of a body that is not JSON.
+const DEBUG_BODY_LIMIT: usize = 32 * 1024;
 
 fn body_text(body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
+        Err(_) if body.len() > DEBUG_BODY_LIMIT => format!(
+            "{}\n... ({} bytes in all)",
+            String::from_utf8_lossy(&body[..DEBUG_BODY_LIMIT]),
+            body.len()
+        ),
         Err(_) => String::from_utf8_lossy(body).into_owned(),
     }
 }
@@ -379,7 +446,7 @@ fn header_lines<'a>(headers: impl Iterator<Item = (&'a str, String)>) -> String 
 }
 
 /// Microsoft's `HTTP REQUEST` block; the Authorization header is never part of it.
-fn debug_request(url: &str, headers: &HeaderMap, body: &[u8]) -> String {
+fn debug_request(method: &str, url: &str, headers: &HeaderMap, body: &[u8]) -> String {
     let lines = header_lines(
         headers
             .iter()
@@ -392,12 +459,12 @@ fn debug_request(url: &str, headers: &HeaderMap, body: &[u8]) -> String {
             }),
     );
     format!(
-        "============================ HTTP REQUEST ============================\n\nHTTP Method:\nPOST\n\nAbsolute Uri:\n{url}\n\nHeaders:\n{lines}\n\nBody:\n{}\n",
+        "============================ HTTP REQUEST ============================\n\nHTTP Method:\n{method}\n\nAbsolute Uri:\n{url}\n\nHeaders:\n{lines}\n\nBody:\n{}\n",
         body_text(body)
     )
 }
 
-fn debug_response(exchange: &Exchange) -> String {
+pub fn debug_response(exchange: &Exchange) -> String {
     let lines = header_lines(
         exchange
             .headers

@@ -6,8 +6,10 @@
 
 pub mod auth;
 pub mod body;
+pub mod dispatch;
 pub mod error;
 pub mod events;
+pub mod graph_request;
 pub mod http;
 pub mod model;
 pub mod ops;

@@ -10,20 +10,22 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::{self, Authenticator};
+use crate::auth::{self, INVITE_ROLE};
 use crate::body::{normalize_invite_body, ExpandedBody, Problem};
+use crate::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::error::CoreError;
 use crate::events::{Event, Events};
-use crate::http::{self, JsonPost};
+use crate::graph_request;
+use crate::http;
 use crate::model::INVITE_PARTICIPANTS_OPERATION;
 use crate::output::{shape, TYPE_NAMES_KEY};
-use crate::request::{check_call_id, check_headers, invite_url};
-use crate::retry::{self, RequestContext, WaitReason};
+use crate::request::{check_call_id, check_headers, invite_url, INVITE_OWNED_HEADERS};
+use crate::retry;
 use crate::session::{self, ConnectOptions};
 
 /// One runtime for the process, started by the first operation, never by loading.
@@ -89,6 +91,11 @@ pub fn start(request: &[u8]) -> Call {
         Ok(Value::Object(mut map)) => {
             if let Some(network) = map.get("network") {
                 http::configure_network(network_settings(network));
+            }
+            if let Some(settings) = map.get("settingsFile") {
+                session::configure_settings_file(
+                    settings.as_str().filter(|s| !s.is_empty()).map(Into::into),
+                );
             }
             (
                 map.get("op")
@@ -219,20 +226,27 @@ async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError
         }
         "getEnvironments" => {
             let name = text(&args, "name");
-            for environment in session::environments(name.as_deref()) {
+            for environment in session::environments(name.as_deref())? {
                 events.result(with_type_names(environment, ENVIRONMENT_TYPE), None);
             }
             Ok(())
         }
-        "addEnvironment" => {
-            let environment = session::add_environment(
+        "setEnvironment" => {
+            let environment = session::set_environment(
                 &text(&args, "name").unwrap_or_default(),
-                &text(&args, "graphEndpoint").unwrap_or_default(),
-                &text(&args, "azureADEndpoint").unwrap_or_default(),
+                text(&args, "graphEndpoint").as_deref(),
+                text(&args, "azureADEndpoint").as_deref(),
             )?;
             events.result(with_type_names(environment, ENVIRONMENT_TYPE), None);
             Ok(())
         }
+        "removeEnvironment" => {
+            let environment =
+                session::remove_environment(&text(&args, "name").unwrap_or_default())?;
+            events.result(with_type_names(environment, ENVIRONMENT_TYPE), None);
+            Ok(())
+        }
+        "request" => graph_request::run(args, events).await,
         "getRequestContext" => {
             events.result(
                 with_type_names(retry::current().view(), REQUEST_CONTEXT_TYPE),
@@ -287,7 +301,7 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
             }])
         })?
     };
-    let headers = check_headers(args.get("headers"))?;
+    let headers = check_headers(args.get("headers"), INVITE_OWNED_HEADERS)?;
     let normalized = normalize_invite_body(&body).map_err(CoreError::InvalidBody)?;
     let validated_before = args
         .get("validated")
@@ -307,23 +321,33 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
         return Ok(());
     }
 
-    let auth = session::authorization()?;
-    let url = invite_url(&auth.environment.graph_endpoint, &call_id);
-    let body_bytes = serde_json::to_vec(&normalized.body).map_err(|e| {
-        CoreError::InvalidArgument(format!("the body could not be serialized: {e}"))
-    })?;
+    let connection = session::connection()?;
+    if connection.lacks_invite_role {
+        return Err(missing_invite_role(&connection.context.scopes));
+    }
+    let prepared = Prepared {
+        method: reqwest::Method::POST,
+        url: invite_url(&connection.auth.environment.graph_endpoint, &call_id),
+        body: Some(serde_json::to_vec(&normalized.body).map_err(|e| {
+            CoreError::InvalidArgument(format!("the body could not be serialized: {e}"))
+        })?),
+        content_type: Some("application/json".into()),
+        accept: Some("application/json".into()),
+        user_agent: None,
+        headers,
+    };
     let context = retry::current();
-    let exchange = tokio::time::timeout(
-        context.client_timeout,
-        send_with_retries(&auth, &context, &url, &body_bytes, &headers, events),
+    let answer = send_with_retries(
+        &Bearer::Session(&connection.auth),
+        &context,
+        &prepared,
+        false,
+        events,
     )
-    .await
-    .map_err(|_| {
-        CoreError::Timeout(format!(
-            "The invite did not complete within ClientTimeout ({} s, retries and waits included); raise it with Set-MgRequestContext -ClientTimeout.",
-            context.client_timeout.as_secs_f64()
-        ))
-    })??;
+    .await?;
+    let Answer::Read(exchange) = answer else {
+        unreachable!("a call that does not stream reads every answer")
+    };
     if !(200..300).contains(&exchange.status) {
         return Err(CoreError::Graph(Box::new(http::graph_error(&exchange))));
     }
@@ -345,87 +369,14 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// Sends the invite; retries throttling (429) and overloaded front ends
-/// (503, 504) as the request context says, and a 401 for an expired token once.
-async fn send_with_retries(
-    auth: &Authenticator,
-    context: &RequestContext,
-    url: &str,
-    body: &[u8],
-    headers: &[(String, String)],
-    events: &Events,
-) -> Result<http::Exchange, CoreError> {
-    let started = Instant::now();
-    let mut bearer = auth.token(events).await?;
-    let mut refreshed_after_401 = false;
-    let mut retries = 0u32;
-    loop {
-        let client_request_id = uuid::Uuid::new_v4().to_string();
-        events.verbose(format!(
-            "Environment '{}': POST {url} (client-request-id {client_request_id}){}",
-            auth.environment.name,
-            if retries > 0 {
-                format!(", retry {retries} of {}", context.max_retry)
-            } else {
-                String::new()
-            }
-        ));
-        let exchange = http::post_json(
-            JsonPost {
-                url,
-                bearer: &bearer,
-                body: body.to_vec(),
-                extra_headers: headers,
-                client_request_id,
-                retry_attempt: (retries > 0).then_some(retries),
-            },
-            events,
-        )
-        .await?;
-        events.verbose(format!(
-            "Graph answered {} {}",
-            exchange.status, exchange.reason
-        ));
-        if exchange.status == 401 && !refreshed_after_401 && http::says_token_expired(&exchange) {
-            if let Some(fresh) = auth.token_after_rejection(&bearer, events).await? {
-                bearer = fresh;
-                refreshed_after_401 = true;
-                continue;
-            }
-        }
-        let wait = retry::next_wait(
-            context,
-            retries,
-            exchange.status,
-            exchange.header("retry-after"),
-            SystemTime::now(),
-            started.elapsed(),
-        );
-        match wait {
-            Some((wait, reason)) => {
-                retries += 1;
-                events.verbose(format!(
-                    "Waiting {:.3} s ({}) before retry {retries} of {}.",
-                    wait.as_secs_f64(),
-                    match reason {
-                        WaitReason::RetryAfter => "Retry-After",
-                        WaitReason::Backoff => "exponential backoff",
-                    },
-                    context.max_retry
-                ));
-                tokio::time::sleep(retry::scaled(wait)).await;
-            }
-            None => {
-                if retry::is_retryable(exchange.status) && retries > 0 {
-                    events.verbose(format!(
-                        "Giving up after {retries} retries; returning Graph's last answer."
-                    ));
-                }
-                return Ok(http::Exchange {
-                    retries,
-                    ..exchange
-                });
-            }
-        }
+/// The invite needs an application permission the connected token does not carry.
+fn missing_invite_role(roles: &[String]) -> CoreError {
+    CoreError::Authentication {
+        error_id: "MissingApplicationPermission".into(),
+        message: format!(
+            "The token has no application permission {INVITE_ROLE} (it has: {}). Inviting participants needs it: add it to the app registration as an application permission and grant admin consent. Nothing was sent.",
+            if roles.is_empty() { "none".to_string() } else { roles.join(", ") }
+        ),
+        category: "PermissionDenied",
     }
 }

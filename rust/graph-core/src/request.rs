@@ -15,8 +15,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Headers the cmdlet owns; `-Headers` may not replace them.
-const RESERVED_HEADERS: &[&str] = &["authorization", "host", "content-type", "content-length"];
+/// Headers the invite owns; `-Headers` may not replace them.
+pub const INVITE_OWNED_HEADERS: &[&str] =
+    &["authorization", "host", "content-type", "content-length"];
 
 pub fn escape_segment(value: &str) -> String {
     let escaped = utf8_percent_encode(value, SEGMENT).to_string();
@@ -54,8 +55,11 @@ pub fn invite_url(graph_endpoint: &str, call_id: &str) -> String {
 }
 
 /// The headers of `-Headers`, checked: names are HTTP tokens, values have no
-/// CR, LF or NUL, and the headers the cmdlet owns are refused.
-pub fn check_headers(headers: Option<&Value>) -> Result<Vec<(String, String)>, CoreError> {
+/// CR, LF or NUL, and the headers the cmdlet owns (`owned`, lower case) are refused.
+pub fn check_headers(
+    headers: Option<&Value>,
+    owned: &[&str],
+) -> Result<Vec<(String, String)>, CoreError> {
     let map = match headers {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Object(map)) => map,
@@ -77,7 +81,7 @@ pub fn check_headers(headers: Option<&Value>) -> Result<Vec<(String, String)>, C
                 name.escape_debug()
             )));
         }
-        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        if owned.contains(&name.to_ascii_lowercase().as_str()) {
             return Err(CoreError::InvalidArgument(format!(
                 "Headers: '{name}' is set by the cmdlet and cannot be replaced."
             )));
@@ -112,21 +116,25 @@ pub fn check_headers(headers: Option<&Value>) -> Result<Vec<(String, String)>, C
     Ok(out)
 }
 
+/// Whether the URL's host is this machine (127.0.0.0/8, ::1, localhost).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// An endpoint must be an absolute https URL, or http to a loopback host
 /// (the emulator): bearer tokens never travel in clear text elsewhere.
 pub fn check_endpoint(what: &str, endpoint: &str) -> Result<String, CoreError> {
     let url = Url::parse(endpoint).map_err(|e| {
         CoreError::InvalidArgument(format!("{what} '{endpoint}' is not an absolute URL: {e}."))
     })?;
-    let loopback = match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
     match url.scheme() {
         "https" => {}
-        "http" if loopback => {}
+        "http" if is_loopback(&url) => {}
         "http" => {
             return Err(CoreError::InvalidArgument(format!(
                 "{what} '{endpoint}' uses http://, which is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https://."
@@ -174,9 +182,10 @@ mod tests {
 
     #[test]
     fn headers_are_checked() {
-        let ok = check_headers(Some(
-            &json!({"x-ms-test": "1", "Prefer": ["a", "b"], "n": 5}),
-        ))
+        let ok = check_headers(
+            Some(&json!({"x-ms-test": "1", "Prefer": ["a", "b"], "n": 5})),
+            INVITE_OWNED_HEADERS,
+        )
         .unwrap();
         assert_eq!(ok[1], ("Prefer".to_string(), "a, b".to_string()));
         for bad in [
@@ -188,7 +197,10 @@ mod tests {
             json!({"has space": "1"}),
             json!({"x-o": {"a": 1}}),
         ] {
-            assert!(check_headers(Some(&bad)).is_err(), "{bad}");
+            assert!(
+                check_headers(Some(&bad), INVITE_OWNED_HEADERS).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -142,12 +142,6 @@ fn sign_in_failures_carry_the_identity_platforms_code() {
             "AADSTS700016",
             "AuthenticationError",
         ),
-        (
-            secret_connect("AuthFailures", "tenant-b", "client-np", "right-secret"),
-            "MissingApplicationPermission",
-            "Calls.InitiateGroupCall.All",
-            "PermissionDenied",
-        ),
     ];
     for (request, id, text, category) in cases {
         let events = run(request);
@@ -163,6 +157,25 @@ fn sign_in_failures_carry_the_identity_platforms_code() {
             "not connected after a failure"
         );
     }
+
+    // A token without the invite permission connects (it serves other Graph calls, with a
+    // warning); the invite is refused before anything is sent.
+    let events = run(secret_connect(
+        "AuthFailures",
+        "tenant-b",
+        "client-np",
+        "right-secret",
+    ));
+    assert!(error_of(&events).is_none(), "{events:?}");
+    assert!(events.iter().any(|e| matches!(e, Event::Warning { message } if message.contains("Calls.InitiateGroupCall.All"))));
+    emulator.clear_requests();
+    let events = run(invite("call-np"));
+    let error = error_of(&events).expect("the invite is refused");
+    assert_eq!(error.error_id, "MissingApplicationPermission");
+    assert_eq!(error.category, "PermissionDenied");
+    assert!(error.message.contains("User.Read.All"), "{}", error.message);
+    assert!(emulator.requests().iter().all(|r| r.kind != "invite"));
+    run(json!({"op": "disconnect"}));
 
     // An identity endpoint that does not answer: a closed loopback port.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")

@@ -5,6 +5,7 @@
 //! on loopback only, records every request it receives, and lets tests script
 //! the next answers for a call id through its control endpoint (`/_emulator`).
 
+mod calls;
 mod identity;
 mod tls;
 
@@ -106,6 +107,7 @@ struct Shared {
     requests: Vec<RecordedRequest>,
     scripts: HashMap<String, VecDeque<ScriptedAnswer>>,
     missing_calls: HashSet<String>,
+    calls: HashMap<String, calls::CallState>,
     identity: identity::Identity,
 }
 
@@ -119,6 +121,35 @@ impl AppState {
     fn lock(&self) -> MutexGuard<'_, Shared> {
         // A poisoned lock only means a handler panicked; the data is still usable.
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The Authorization header's scheme, and what the emulator thinks of its
+    /// bearer token (`None` when there is no bearer token).
+    fn bearer_verdict(
+        &self,
+        headers: &HeaderMap,
+    ) -> (Option<String>, Option<identity::TokenVerdict>) {
+        let header = headers.get("authorization").and_then(|v| v.to_str().ok());
+        let Some(header) = header else {
+            return (None, None);
+        };
+        match header.split_once(' ') {
+            Some(("Bearer", token)) if token == self.token => {
+                (Some("Bearer".into()), Some(identity::TokenVerdict::Valid))
+            }
+            Some(("Bearer", token)) => (
+                Some("Bearer".into()),
+                Some(self.lock().identity.verdict(token)),
+            ),
+            Some((scheme, _)) => (
+                Some(scheme.to_string()),
+                Some(identity::TokenVerdict::Unknown),
+            ),
+            None => (
+                Some(header.to_string()),
+                Some(identity::TokenVerdict::Unknown),
+            ),
+        }
     }
 }
 
@@ -265,8 +296,24 @@ fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(
             "/{version}/communications/calls/{call_id}/participants/{action}",
-            post(invite),
+            post(invite)
+                .get(calls::get_participant)
+                .delete(calls::delete_participant),
         )
+        .route(
+            "/{version}/communications/calls/{call_id}",
+            get(calls::get_call),
+        )
+        .route(
+            "/{version}/communications/calls/{call_id}/participants",
+            get(calls::list_participants),
+        )
+        .route(
+            "/{version}/communications/calls/{call_id}/participants/{participant_id}/{action}",
+            post(calls::mute_participant),
+        )
+        .route("/{version}/reports/{report}", get(calls::report))
+        .route("/_emulator/calls", post(calls::create_call))
         .route("/{tenant}/oauth2/v2.0/token", post(token))
         .route("/msi/token", get(managed_identity_app_service))
         .route(
@@ -284,7 +331,7 @@ fn router(state: Arc<AppState>) -> Router {
             "/_emulator/calls/{call_id}/missing",
             post(mark_call_missing),
         )
-        .fallback(not_found)
+        .fallback(calls::other)
         .with_state(state)
 }
 
@@ -486,15 +533,6 @@ async fn mark_call_missing(
     StatusCode::NO_CONTENT
 }
 
-async fn not_found(uri: Uri) -> Response {
-    graph_error(
-        StatusCode::NOT_FOUND,
-        "UnknownError",
-        &format!("Resource not found for the segment '{}'.", uri.path()),
-        None,
-    )
-}
-
 /// A Graph-shaped error response.
 fn graph_error(
     status: StatusCode,
@@ -574,19 +612,8 @@ async fn invite(
 ) -> Response {
     let body_text = String::from_utf8_lossy(&body).into_owned();
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let (auth_scheme, presented) = match headers.get("authorization").and_then(|v| v.to_str().ok())
-    {
-        Some(v) => match v.split_once(' ') {
-            Some((scheme, token)) => (Some(scheme.to_string()), Some(token.to_string())),
-            None => (Some(v.to_string()), None),
-        },
-        None => (None, None),
-    };
-    let verdict = match (auth_scheme.as_deref(), presented.as_deref()) {
-        (Some("Bearer"), Some(token)) if token == state.token => identity::TokenVerdict::Valid,
-        (Some("Bearer"), Some(token)) => state.lock().identity.verdict(token),
-        _ => identity::TokenVerdict::Unknown,
-    };
+    let (auth_scheme, verdict) = state.bearer_verdict(&headers);
+    let verdict = verdict.unwrap_or(identity::TokenVerdict::Unknown);
     let token_accepted = matches!(verdict, identity::TokenVerdict::Valid);
     let client_request_id = headers
         .get("client-request-id")
@@ -683,6 +710,22 @@ async fn invite(
         return graph_error(StatusCode::BAD_REQUEST, "BadRequest", &problem, crid);
     }
 
+    let invited: Vec<Value> = parsed
+        .get("participants")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(calls::participant_from_invitation)
+                .collect()
+        })
+        .unwrap_or_default();
+    state
+        .lock()
+        .calls
+        .entry(call_id.clone())
+        .or_default()
+        .participants
+        .extend(invited);
     let operation_id = uuid::Uuid::new_v4().to_string();
     let mut operation = Map::new();
     operation.insert(
