@@ -118,6 +118,9 @@ function Invoke-Test {
     $env:GRAPH_EMULATOR_PATH = $emulatorPath
     $env:GRAPH_TEST_MODULES = $outModules
     $env:GRAPH_TEST_PACKAGES = Join-Path $root 'out' 'packages'
+    # Environments and options the suites save go here, never into the user's own ~/.mg.
+    $env:GRAPHRS_SETTINGS_DIRECTORY = Join-Path $root 'out' 'test-settings'
+    if (Test-Path $env:GRAPHRS_SETTINGS_DIRECTORY) { Remove-Item $env:GRAPHRS_SETTINGS_DIRECTORY -Recurse -Force }
     $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$($pester.Path)'

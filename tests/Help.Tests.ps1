@@ -45,6 +45,7 @@ Describe 'Help for every exported cmdlet' {
     BeforeDiscovery {
         $script:Cmdlets = @(
             'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Add-MgEnvironment',
+            'Set-MgEnvironment', 'Remove-MgEnvironment', 'Invoke-MgGraphRequest', 'Get-MgGraphOption', 'Set-MgGraphOption',
             'Set-MgRequestContext', 'Get-MgRequestContext', 'Invoke-MgInviteCommunicationCallParticipant'
         ) | ForEach-Object { @{ Name = $_ } }
     }
@@ -65,7 +66,7 @@ Describe 'Help for every exported cmdlet' {
 
     It 'the module manifests export exactly the cmdlets that exist' {
         $auth = Get-Module Microsoft.Graph.Authentication
-        @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgRequestContext', 'Set-MgRequestContext')
+        @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgGraphOption', 'Get-MgRequestContext', 'Invoke-MgGraphRequest', 'Remove-MgEnvironment', 'Set-MgEnvironment', 'Set-MgGraphOption', 'Set-MgRequestContext')
         @((Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys) | Should -Be @('Invoke-MgInviteCommunicationCallParticipant')
     }
 

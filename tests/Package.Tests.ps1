@@ -53,7 +53,8 @@ Uninstall-PSResource -Name Microsoft.Graph.Authentication -Scope CurrentUser
 "@
         $json = Invoke-InIsolatedHome -Script $script | Select-Object -Last 1
         $result = $json | ConvertFrom-Json
-        $result.Installed | Should -Be @('Microsoft.Graph.Authentication 0.1.0', 'Microsoft.Graph.CloudCommunications 0.1.0')
+        $version = (Select-String -Path (Join-Path $script:RepoRoot 'Cargo.toml') -Pattern '^version\s*=\s*"([^"]+)"').Matches[0].Groups[1].Value
+        $result.Installed | Should -Be @("Microsoft.Graph.Authentication $version", "Microsoft.Graph.CloudCommunications $version")
         $result.LoadedFrom | Should -BeLike "$($result.UserModules)*"
         $result.LoadedFrom | Should -Not -BeLike "$($script:RepoRoot)*"
         $result.Status | Should -Be 'running'

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Text.Json;
 using GraphRust.Authentication.Json;
@@ -10,16 +11,20 @@ namespace GraphRust.Authentication
     /// <summary>An error the Graph service answered with.</summary>
     public sealed class GraphServiceException : Exception
     {
-        public GraphServiceException(string message, int status, string code)
+        public GraphServiceException(string message, int status, string code, System.Net.Http.HttpResponseMessage? response = null)
             : base(message)
         {
             Status = status;
             Code = code;
+            Response = response;
         }
 
         public int Status { get; }
 
         public string Code { get; }
+
+        /// <summary>The answer (Invoke-MgGraphRequest errors), as scripts read <c>$_.Exception.Response</c>.</summary>
+        public System.Net.Http.HttpResponseMessage? Response { get; }
     }
 
     /// <summary>
@@ -39,6 +44,27 @@ namespace GraphRust.Authentication
         /// <summary>Receives each result value (and response headers, when the operation has them).</summary>
         protected delegate void ResultHandler(JsonElement value, JsonElement? responseHeaders);
 
+        /// <summary>Whether every native error stops the command (Invoke-MgGraphRequest, as Microsoft's).</summary>
+        protected virtual bool ErrorsTerminate => false;
+
+        /// <summary>Response headers (name to values, from the native side) as a case-insensitive dictionary.</summary>
+        public static Dictionary<string, string[]> ResponseHeaderDictionary(JsonElement headers)
+        {
+            var result = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            foreach (JsonProperty header in headers.EnumerateObject())
+            {
+                var values = new List<string>();
+                foreach (JsonElement v in header.Value.EnumerateArray())
+                {
+                    values.Add(v.GetString() ?? string.Empty);
+                }
+
+                result[header.Name] = values.ToArray();
+            }
+
+            return result;
+        }
+
         protected override void StopProcessing()
         {
             stopping = true;
@@ -46,22 +72,13 @@ namespace GraphRust.Authentication
         }
 
         /// <summary>Runs a native operation to its end. Returns whether it succeeded.</summary>
-        protected bool RunNative(string operation, ArgumentWriter writeArguments, ResultHandler? onResult = null)
+        protected bool RunNative(string operation, ArgumentWriter writeArguments, ResultHandler? onResult = null, bool quietErrors = false)
         {
-            var request = new ArrayBufferWriter<byte>(1024);
-            using (var writer = new Utf8JsonWriter(request))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("op", operation);
-                writer.WriteBoolean("verbose", PreferenceOn("Verbose", "VerbosePreference"));
-                writer.WriteBoolean("debug", PreferenceOn("Debug", "DebugPreference"));
-                WriteNetworkSettingsOnce(writer);
-                writer.WritePropertyName("args");
-                writer.WriteStartObject();
-                writeArguments(writer);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
+            ArrayBufferWriter<byte> request = NativeOperation.Envelope(
+                operation,
+                PreferenceOn("Verbose", "VerbosePreference"),
+                PreferenceOn("Debug", "DebugPreference"),
+                writer => writeArguments(writer));
 
             bool ok = false;
             using NativeCall call = NativeCall.Start(request);
@@ -97,7 +114,11 @@ namespace GraphRust.Authentication
                             WriteInformation(e.GetProperty("message").GetString(), new[] { "PSHOST" });
                             break;
                         case "error":
-                            WriteNativeError(e.GetProperty("error"));
+                            if (!quietErrors)
+                            {
+                                WriteNativeError(e.GetProperty("error"));
+                            }
+
                             break;
                         case "result":
                             JsonElement? headers = e.TryGetProperty("responseHeaders", out JsonElement h) ? h.Clone() : null;
@@ -141,7 +162,7 @@ namespace GraphRust.Authentication
             }
 
             ErrorRecord record = ToErrorRecord(error);
-            if (error.TryGetProperty("terminating", out JsonElement t) && t.GetBoolean())
+            if (ErrorsTerminate || (error.TryGetProperty("terminating", out JsonElement t) && t.GetBoolean()))
             {
                 ThrowTerminatingError(record);
             }
@@ -163,7 +184,13 @@ namespace GraphRust.Authentication
             Exception exception;
             if (error.TryGetProperty("status", out JsonElement status) && status.ValueKind == JsonValueKind.Number)
             {
-                exception = new GraphServiceException(message, status.GetInt32(), id);
+                System.Net.Http.HttpResponseMessage? response = null;
+                if (error.TryGetProperty("responseHeaders", out JsonElement rh) && error.TryGetProperty("responseBody", out JsonElement rb))
+                {
+                    response = GraphResponse.ToMessage(status.GetInt32(), null, rh, System.Text.Encoding.UTF8.GetBytes(rb.GetString() ?? string.Empty));
+                }
+
+                exception = new GraphServiceException(message, status.GetInt32(), id, response);
             }
             else
             {
@@ -193,34 +220,6 @@ namespace GraphRust.Authentication
         /// <summary>An error found on this side (a value with no JSON form, a missing id).</summary>
         protected ErrorRecord ArgumentError(string id, string message, object? target)
             => new(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target);
-
-        private static int networkSent;
-        private static readonly string[] NetworkVariables =
-            { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "SSL_CERT_FILE" };
-
-        /// <summary>
-        /// On Unix .NET keeps environment variables to itself, so the native side would not see
-        /// <c>$env:HTTPS_PROXY = ...</c> set in a script; the first call hands them over.
-        /// </summary>
-        private static void WriteNetworkSettingsOnce(Utf8JsonWriter writer)
-        {
-            if (System.Threading.Interlocked.Exchange(ref networkSent, 1) == 1)
-            {
-                return;
-            }
-
-            writer.WriteStartObject("network");
-            foreach (string name in NetworkVariables)
-            {
-                string? value = System.Environment.GetEnvironmentVariable(name);
-                if (!string.IsNullOrEmpty(value))
-                {
-                    writer.WriteString(name, value);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
 
         /// <summary>Whether -Verbose/-Debug (or the preference variable) asks for the stream.</summary>
         private bool PreferenceOn(string switchName, string variable)

@@ -1,12 +1,13 @@
 @{
     RootModule           = 'GraphRust.Authentication.dll'
     # Stamped by build.ps1 from the one product version in Cargo.toml.
-    ModuleVersion        = '0.1.0'
-    GUID                 = '6d1c3c0e-5b1e-4f7a-9f55-2f0f1e8b7a31'
+    ModuleVersion        = '2.0.0'
+    # Microsoft's module GUID: we take its name and place, so #Requires with a GUID finds us too.
+    GUID                 = '883916f2-9184-46ee-b1f8-b6a2fb784cee'
     Author               = 'Graph Invite Rust contributors'
     CompanyName          = 'Graph Invite Rust contributors'
     Copyright            = '(c) Graph Invite Rust contributors. MIT License.'
-    Description          = 'Connect-MgGraph and the session cmdlets of Microsoft Graph, as a drop-in that loads in milliseconds: one small managed assembly over a Rust library, no MSAL or Azure.Identity, so it never clashes with the Az modules.'
+    Description          = 'Connect-MgGraph, Invoke-MgGraphRequest and the session cmdlets of Microsoft Graph, as a drop-in that loads in milliseconds: one small managed assembly over a Rust library, no MSAL or Azure.Identity, so it never clashes with the Az modules.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('Microsoft.Graph.Authentication.format.ps1xml')
@@ -16,12 +17,17 @@
         'Get-MgContext'
         'Get-MgEnvironment'
         'Add-MgEnvironment'
+        'Set-MgEnvironment'
+        'Remove-MgEnvironment'
         'Set-MgRequestContext'
         'Get-MgRequestContext'
+        'Invoke-MgGraphRequest'
+        'Get-MgGraphOption'
+        'Set-MgGraphOption'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @('Connect-Graph', 'Disconnect-Graph')
+    AliasesToExport      = @('Connect-Graph', 'Disconnect-Graph', 'Invoke-GraphRequest', 'Invoke-MgRestMethod')
     PrivateData          = @{
         PSData = @{
             Tags         = @('Microsoft', 'Graph', 'Authentication', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')

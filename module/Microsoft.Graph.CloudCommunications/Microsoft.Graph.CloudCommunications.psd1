@@ -1,7 +1,7 @@
 @{
     RootModule           = 'GraphRust.CloudCommunications.dll'
     # Stamped by build.ps1 from the one product version in Cargo.toml.
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '2.0.0'
     GUID                 = 'b3f0a0d4-8f3c-4c57-a1de-6a4f3f7f2c90'
     Author               = 'Graph Invite Rust contributors'
     CompanyName          = 'Graph Invite Rust contributors'
@@ -9,7 +9,8 @@
     Description          = 'Invoke-MgInviteCommunicationCallParticipant (invite participants into an active Teams call) as a drop-in for Microsoft Graph''s cmdlet: the same parameters and bodies, validated before anything is sent, with better errors under throttling and faults.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    RequiredModules      = @(@{ ModuleName = 'Microsoft.Graph.Authentication'; RequiredVersion = '0.1.0' })
+    # Pinned to our own Authentication, so a higher Microsoft one on PSModulePath is never picked.
+    RequiredModules      = @(@{ ModuleName = 'Microsoft.Graph.Authentication'; RequiredVersion = '2.0.0' })
     FormatsToProcess     = @('Microsoft.Graph.CloudCommunications.format.ps1xml')
     CmdletsToExport      = @('Invoke-MgInviteCommunicationCallParticipant')
     FunctionsToExport    = @()

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace GraphRust.Authentication.Commands
 {
-    /// <summary>Adds a user-defined environment (a private cloud, or the local emulator).</summary>
+    /// <summary>Adds a user-defined environment (a private cloud, or the local emulator); saved for later sessions.</summary>
     [Cmdlet(VerbsCommon.Add, "MgEnvironment")]
     public sealed class AddMgEnvironmentCommand : NativeCmdlet
     {
@@ -18,7 +18,7 @@ namespace GraphRust.Authentication.Commands
         [ValidateNotNullOrEmpty]
         public string GraphEndpoint { get; set; } = string.Empty;
 
-        protected override void ProcessRecord() => RunNative("addEnvironment", writer =>
+        protected override void ProcessRecord() => RunNative("setEnvironment", writer =>
         {
             writer.WriteString("name", Name);
             writer.WriteString("azureADEndpoint", AzureADEndpoint);

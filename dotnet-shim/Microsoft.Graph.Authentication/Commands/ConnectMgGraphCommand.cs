@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Microsoft.Graph.PowerShell.Authentication;
 
 namespace GraphRust.Authentication.Commands
 {
@@ -45,7 +46,7 @@ namespace GraphRust.Authentication.Commands
         [Parameter(ParameterSetName = CertificateSet)]
         public X509Certificate2? Certificate { get; set; }
 
-        [Parameter(ParameterSetName = SecretSet, Mandatory = true)]
+        [Parameter(ParameterSetName = SecretSet)]
         [Alias("SecretCredential", "Credential")]
         public PSCredential? ClientSecretCredential { get; set; }
 
@@ -66,7 +67,7 @@ namespace GraphRust.Authentication.Commands
         [Alias("ManagedIdentity", "ManagedServiceIdentity", "MSI")]
         public SwitchParameter Identity { get; set; }
 
-        [Parameter(ParameterSetName = EnvironmentVariableSet, Mandatory = true)]
+        [Parameter(ParameterSetName = EnvironmentVariableSet)]
         [Alias("EnvVar", "EnvironmentVariables")]
         public SwitchParameter EnvironmentVariable { get; set; }
 
@@ -103,6 +104,21 @@ namespace GraphRust.Authentication.Commands
                     null));
             }
 
+            if (ParameterSetName == SecretSet && ClientSecretCredential is null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSArgumentException("ClientSecretCredential is null: give a PSCredential whose user name is the client id and whose password is the secret."),
+                    "MissingClientSecretCredential", ErrorCategory.InvalidArgument, null));
+            }
+
+            // Microsoft's check, made before any certificate store is opened.
+            if (CertificateThumbprint is not null && CertificateThumbprint.Length != 40)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSArgumentException("'CertificateThumbprint' must have a length of 40."),
+                    "InvalidCertificateThumbprint", ErrorCategory.InvalidArgument, CertificateThumbprint));
+            }
+
             if (ContextScope == "CurrentUser")
             {
                 WriteWarning("ContextScope CurrentUser is treated as Process: tokens are kept in this process only and never written to disk.");
@@ -112,6 +128,7 @@ namespace GraphRust.Authentication.Commands
             bool connected;
             try
             {
+                GraphSession.Instance.ClearAssigned();
                 connected = RunNative("connect", WriteCredential, onResult: (value, _) => context = value);
             }
             catch (PSArgumentException e)
@@ -244,8 +261,10 @@ namespace GraphRust.Authentication.Commands
 
             if (missing.Count > 0)
             {
+                // Azure.Identity's words, which scripts and Microsoft's tests match on; then what is missing.
                 throw new PSArgumentException(
-                    $"Connect-MgGraph -EnvironmentVariable needs {string.Join(", ", missing.ToArray())} to be set.");
+                    "EnvironmentCredential authentication unavailable. Environment variables are not fully configured. " +
+                    $"Missing: {string.Join(", ", missing.ToArray())}.");
             }
 
             writer.WriteString("credentialType", "EnvironmentVariable");

@@ -152,7 +152,7 @@ namespace GraphRust.CloudCommunications.Commands
         {
             if (ResponseHeadersVariable is not null && headers is JsonElement h)
             {
-                SessionState.PSVariable.Set(ResponseHeadersVariable, HeaderDictionary(h));
+                SessionState.PSVariable.Set(ResponseHeadersVariable, ResponseHeaderDictionary(h));
             }
 
             if (value.ValueKind != JsonValueKind.Null)
@@ -267,24 +267,6 @@ namespace GraphRust.CloudCommunications.Commands
             }
 
             return callId is PSObject p ? Convert.ToString(p.BaseObject, CultureInfo.InvariantCulture) : Convert.ToString(callId, CultureInfo.InvariantCulture);
-        }
-
-        /// <summary>The response headers as a case-insensitive dictionary of name to values.</summary>
-        private static Dictionary<string, string[]> HeaderDictionary(JsonElement headers)
-        {
-            var result = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
-            foreach (JsonProperty header in headers.EnumerateObject())
-            {
-                var values = new List<string>();
-                foreach (JsonElement v in header.Value.EnumerateArray())
-                {
-                    values.Add(v.GetString() ?? string.Empty);
-                }
-
-                result[header.Name] = values.ToArray();
-            }
-
-            return result;
         }
     }
 }
