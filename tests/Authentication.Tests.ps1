@@ -197,7 +197,6 @@ Describe 'Connect-MgGraph app-only' {
             @{ Case = 'a wrong secret'; Client = 'app-secret'; Secret = 'wrong'; Tenant = 'tenant-1'; Id = 'invalid_client'; Code = 'AADSTS7000215'; Category = 'AuthenticationError' }
             @{ Case = 'an unknown tenant'; Client = 'app-secret'; Secret = $null; Tenant = 'tenant-nope'; Id = 'invalid_request'; Code = 'AADSTS90002'; Category = 'AuthenticationError' }
             @{ Case = 'an unknown app'; Client = 'app-nope'; Secret = $null; Tenant = 'tenant-1'; Id = 'unauthorized_client'; Code = 'AADSTS700016'; Category = 'AuthenticationError' }
-            @{ Case = 'an app without the permission'; Client = 'app-noperm'; Secret = $null; Tenant = 'tenant-1'; Id = 'MissingApplicationPermission'; Code = 'Calls.InitiateGroupCall.All'; Category = 'PermissionDenied' }
         ) {
             $credential = if ($Secret) { New-SecretCredential $Client $Secret } else { New-SecretCredential $Client }
             Clear-EmulatorRequest $script:Emulator
@@ -207,6 +206,18 @@ Describe 'Connect-MgGraph app-only' {
             $errs[0].CategoryInfo.Category | Should -Be $Category
             Get-MgContext | Should -BeNullOrEmpty
             Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
+        }
+
+        It 'an app without the invite permission connects with a warning; the invite is refused before sending' {
+            Clear-EmulatorRequest $script:Emulator
+            Connect-MgGraph -ClientSecretCredential (New-SecretCredential 'app-noperm') -TenantId 'tenant-1' -Environment Local -NoWelcome -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings | Out-String) | Should -Match 'Calls.InitiateGroupCall.All'
+            (Get-MgContext).AuthType | Should -Be 'AppOnly'
+            Invoke-MgInviteCommunicationCallParticipant -CallId 'noperm-call' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } } }) } -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'MissingApplicationPermission,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+            Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
+            Disconnect-MgGraph | Out-Null
         }
 
         It 'an unreachable identity endpoint is an AuthenticationError' {
