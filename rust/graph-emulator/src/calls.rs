@@ -110,7 +110,7 @@ fn call_not_found(crid: Option<&str>) -> Response {
     graph_error(StatusCode::NOT_FOUND, "8502", "Call not found.", crid)
 }
 
-fn with_ids(mut response: Response, crid: Option<&str>) -> Response {
+pub(crate) fn with_ids(mut response: Response, crid: Option<&str>) -> Response {
     let headers = response.headers_mut();
     insert_header(headers, "request-id", &uuid::Uuid::new_v4().to_string());
     insert_header(
@@ -187,8 +187,8 @@ pub(crate) async fn get_call(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let incoming = match admit(
+) -> Result<Response, Response> {
+    let incoming = admit(
         &state,
         &method,
         &uri,
@@ -196,19 +196,13 @@ pub(crate) async fn get_call(
         &Bytes::new(),
         Some(&call_id),
     )
-    .await
-    {
-        Ok(i) => i,
-        Err(answer) => return answer,
-    };
+    .await?;
     let call = state.lock().calls.get(&call_id).cloned();
-    match call {
-        Some(call) => with_ids(
-            Json(call_resource(&state.base_url, &version, &call_id, &call)).into_response(),
-            incoming.crid(),
-        ),
-        None => call_not_found(incoming.crid()),
-    }
+    let call = call.ok_or_else(|| call_not_found(incoming.crid()))?;
+    Ok(with_ids(
+        Json(call_resource(&state.base_url, &version, &call_id, &call)).into_response(),
+        incoming.crid(),
+    ))
 }
 
 pub(crate) async fn list_participants(
@@ -217,8 +211,8 @@ pub(crate) async fn list_participants(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let incoming = match admit(
+) -> Result<Response, Response> {
+    let incoming = admit(
         &state,
         &method,
         &uri,
@@ -226,36 +220,41 @@ pub(crate) async fn list_participants(
         &Bytes::new(),
         Some(&call_id),
     )
-    .await
-    {
-        Ok(i) => i,
-        Err(answer) => return answer,
-    };
+    .await?;
     let participants = state
         .lock()
         .calls
         .get(&call_id)
         .map(|c| c.participants.clone());
-    match participants {
-        Some(value) => with_ids(
-            Json(json!({
-                "@odata.context": format!("{}/{version}/$metadata#communications/calls('{call_id}')/participants", state.base_url),
-                "value": value,
-            }))
-            .into_response(),
-            incoming.crid(),
-        ),
-        None => call_not_found(incoming.crid()),
-    }
+    let value = participants.ok_or_else(|| call_not_found(incoming.crid()))?;
+    Ok(with_ids(
+        Json(json!({
+            "@odata.context": format!("{}/{version}/$metadata#communications/calls('{call_id}')/participants", state.base_url),
+            "value": value,
+        }))
+        .into_response(),
+        incoming.crid(),
+    ))
 }
 
-fn find_participant(state: &AppState, call_id: &str, participant_id: &str) -> Result<usize, bool> {
+/// Where the participant is in its call, or the 404 Graph answers.
+// The error is the answer itself, handed straight back to axum; boxing it would gain nothing.
+#[allow(clippy::result_large_err)]
+fn participant_index(
+    state: &AppState,
+    call_id: &str,
+    participant_id: &str,
+    crid: Option<&str>,
+) -> Result<usize, Response> {
     let shared = state.lock();
-    let call = shared.calls.get(call_id).ok_or(false)?;
+    let call = shared
+        .calls
+        .get(call_id)
+        .ok_or_else(|| call_not_found(crid))?;
     call.participants
         .iter()
         .position(|p| p.get("id").and_then(Value::as_str) == Some(participant_id))
-        .ok_or(true)
+        .ok_or_else(|| participant_not_found(crid))
 }
 
 fn participant_not_found(crid: Option<&str>) -> Response {
@@ -273,8 +272,8 @@ pub(crate) async fn get_participant(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let incoming = match admit(
+) -> Result<Response, Response> {
+    let incoming = admit(
         &state,
         &method,
         &uri,
@@ -282,19 +281,10 @@ pub(crate) async fn get_participant(
         &Bytes::new(),
         Some(&call_id),
     )
-    .await
-    {
-        Ok(i) => i,
-        Err(answer) => return answer,
-    };
-    match find_participant(&state, &call_id, &participant_id) {
-        Ok(i) => {
-            let participant = state.lock().calls[&call_id].participants[i].clone();
-            with_ids(Json(participant).into_response(), incoming.crid())
-        }
-        Err(true) => participant_not_found(incoming.crid()),
-        Err(false) => call_not_found(incoming.crid()),
-    }
+    .await?;
+    let i = participant_index(&state, &call_id, &participant_id, incoming.crid())?;
+    let participant = state.lock().calls[&call_id].participants[i].clone();
+    Ok(with_ids(Json(participant).into_response(), incoming.crid()))
 }
 
 pub(crate) async fn delete_participant(
@@ -303,8 +293,8 @@ pub(crate) async fn delete_participant(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let incoming = match admit(
+) -> Result<Response, Response> {
+    let incoming = admit(
         &state,
         &method,
         &uri,
@@ -312,21 +302,15 @@ pub(crate) async fn delete_participant(
         &Bytes::new(),
         Some(&call_id),
     )
-    .await
-    {
-        Ok(i) => i,
-        Err(answer) => return answer,
-    };
-    match find_participant(&state, &call_id, &participant_id) {
-        Ok(i) => {
-            if let Some(call) = state.lock().calls.get_mut(&call_id) {
-                call.participants.remove(i);
-            }
-            with_ids(StatusCode::NO_CONTENT.into_response(), incoming.crid())
-        }
-        Err(true) => participant_not_found(incoming.crid()),
-        Err(false) => call_not_found(incoming.crid()),
+    .await?;
+    let i = participant_index(&state, &call_id, &participant_id, incoming.crid())?;
+    if let Some(call) = state.lock().calls.get_mut(&call_id) {
+        call.participants.remove(i);
     }
+    Ok(with_ids(
+        StatusCode::NO_CONTENT.into_response(),
+        incoming.crid(),
+    ))
 }
 
 pub(crate) async fn mute_participant(
@@ -336,48 +320,40 @@ pub(crate) async fn mute_participant(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let incoming = match admit(&state, &method, &uri, &headers, &body, Some(&call_id)).await {
-        Ok(i) => i,
-        Err(answer) => return answer,
-    };
+) -> Result<Response, Response> {
+    let incoming = admit(&state, &method, &uri, &headers, &body, Some(&call_id)).await?;
     if action != "mute" && action != "microsoft.graph.mute" {
-        return graph_error(
+        return Err(graph_error(
             StatusCode::BAD_REQUEST,
             "BadRequest",
             &format!("Resource not found for the segment '{action}'."),
             incoming.crid(),
-        );
+        ));
     }
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     if !body.is_empty() && !parsed.is_object() {
-        return graph_error(
+        return Err(graph_error(
             StatusCode::BAD_REQUEST,
             "BadRequest",
             "The request body must be a JSON object.",
             incoming.crid(),
-        );
+        ));
     }
-    match find_participant(&state, &call_id, &participant_id) {
-        Ok(i) => {
-            if let Some(call) = state.lock().calls.get_mut(&call_id) {
-                call.participants[i]["isMuted"] = Value::Bool(true);
-            }
-            with_ids(
-                Json(json!({
-                    "@odata.type": "#microsoft.graph.muteParticipantOperation",
-                    "id": uuid::Uuid::new_v4().to_string(),
-                    "status": "completed",
-                    "clientContext": parsed.get("clientContext").cloned().unwrap_or(Value::Null),
-                    "resultInfo": null,
-                }))
-                .into_response(),
-                incoming.crid(),
-            )
-        }
-        Err(true) => participant_not_found(incoming.crid()),
-        Err(false) => call_not_found(incoming.crid()),
+    let i = participant_index(&state, &call_id, &participant_id, incoming.crid())?;
+    if let Some(call) = state.lock().calls.get_mut(&call_id) {
+        call.participants[i]["isMuted"] = Value::Bool(true);
     }
+    Ok(with_ids(
+        Json(json!({
+            "@odata.type": "#microsoft.graph.muteParticipantOperation",
+            "id": uuid::Uuid::new_v4().to_string(),
+            "status": "completed",
+            "clientContext": parsed.get("clientContext").cloned().unwrap_or(Value::Null),
+            "resultInfo": null,
+        }))
+        .into_response(),
+        incoming.crid(),
+    ))
 }
 
 /// A usage report as Graph serves it: CSV with a file name in Content-Disposition.
@@ -389,11 +365,8 @@ pub(crate) async fn report(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
-    let incoming = match admit(&state, &method, &uri, &headers, &Bytes::new(), None).await {
-        Ok(i) => i,
-        Err(answer) => return answer,
-    };
+) -> Result<Response, Response> {
+    let incoming = admit(&state, &method, &uri, &headers, &Bytes::new(), None).await?;
     let rows: usize = query
         .get("rows")
         .and_then(|r| r.parse().ok())
@@ -437,7 +410,7 @@ pub(crate) async fn report(
         "content-disposition",
         &format!("attachment; filename=\"{file}.csv\""),
     );
-    with_ids(response, incoming.crid())
+    Ok(with_ids(response, incoming.crid()))
 }
 
 /// Any other request: recorded (so tests can see what was sent), then 404 as Graph does.

@@ -753,16 +753,7 @@ async fn invite(
             state.base_url
         ),
     );
-    insert_header(out, "request-id", &uuid::Uuid::new_v4().to_string());
-    insert_header(
-        out,
-        "date",
-        &httpdate::fmt_http_date(std::time::SystemTime::now()),
-    );
-    if let Some(id) = crid {
-        insert_header(out, "client-request-id", id);
-    }
-    response
+    calls::with_ids(response, crid)
 }
 
 /// A body that fails after `sent` bytes, so the connection ends mid-answer. The
