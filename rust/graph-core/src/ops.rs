@@ -231,7 +231,7 @@ async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError
             }
             Ok(())
         }
-        "setEnvironment" => {
+        "addEnvironment" | "setEnvironment" => {
             let environment = session::set_environment(
                 &text(&args, "name").unwrap_or_default(),
                 text(&args, "graphEndpoint").as_deref(),
