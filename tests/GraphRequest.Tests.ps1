@@ -147,10 +147,16 @@ Describe 'Invoke-MgGraphRequest errors' {
     }
 
     It 'a 429 is retried as Retry-After says' {
+        # Request context is process-wide: put it back so later test files see Microsoft's defaults.
+        $before = Get-MgRequestContext
         Set-MgRequestContext -RetryDelay 1 | Out-Null
         Set-EmulatorScript $script:Emulator $script:CallId @(@{ status = 429; headers = @{ 'Retry-After' = '0.2' } })
         Clear-EmulatorRequest $script:Emulator
-        $verbose = Invoke-MgGraphRequest -Uri "/v1.0/communications/calls/$($script:CallId)" -Verbose 4>&1
+        try {
+            $verbose = Invoke-MgGraphRequest -Uri "/v1.0/communications/calls/$($script:CallId)" -Verbose 4>&1
+        } finally {
+            Set-MgRequestContext -RetryDelay $before.RetryDelay | Out-Null
+        }
         ($verbose | Where-Object { $_ -is [hashtable] }).id | Should -Be $script:CallId
         ($verbose | Out-String) | Should -Match 'Retry-After'
         $sent = @(Get-EmulatorRequest $script:Emulator 'graph')

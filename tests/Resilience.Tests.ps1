@@ -37,12 +37,15 @@ Describe 'Set-MgRequestContext and Get-MgRequestContext' {
 
     It 'change only what is given, for the whole process' {
         Set-MgRequestContext -MaxRetry 5 | Out-Null
-        $c = Get-MgRequestContext
-        $c.MaxRetry | Should -Be 5
-        $c.RetryDelay | Should -Be 3
-        $seen = & { [powershell]::Create().AddScript('(Get-MgRequestContext).MaxRetry').Invoke() }
-        $seen | Should -Be 5
-        Set-MgRequestContext -MaxRetry 3 | Out-Null
+        try {
+            $c = Get-MgRequestContext
+            $c.MaxRetry | Should -Be 5
+            $c.RetryDelay | Should -Be 3
+            $seen = & { [powershell]::Create().AddScript('(Get-MgRequestContext).MaxRetry').Invoke() }
+            $seen | Should -Be 5
+        } finally {
+            Set-MgRequestContext -MaxRetry 3 | Out-Null
+        }
     }
 
     It 'refuse <Name> = <Value>' -ForEach @(
