@@ -37,6 +37,7 @@ $cargoProfile = if ($Configuration -eq 'Release') { 'release' } else { 'debug' }
 [string[]] $cargoFlags = if ($Configuration -eq 'Release') { @('--release') } else { @() }
 $target = Join-Path $root 'target' $cargoProfile
 $outModules = Join-Path $root 'out' 'modules'
+$hostHarness = Join-Path $root 'out' 'host-harness'
 $emulatorPath = Join-Path $target ('graph-emulator' + $(if ($IsWindows) { '.exe' } else { '' }))
 
 function Invoke-Build {
@@ -48,6 +49,9 @@ function Invoke-Build {
         'Microsoft.Graph.CloudCommunications/Microsoft.Graph.CloudCommunications.Shim.csproj') {
         Invoke-Native dotnet build (Join-Path $root 'dotnet-shim' $project) -c $Configuration -nologo -v q "-p:Version=$version"
     }
+
+    Write-Host '==> C# host harness for the in-process tests (rust/graph-host-tests)'
+    Invoke-Native dotnet build (Join-Path $root 'tests' 'host-harness' 'GraphHostHarness.csproj') -c $Configuration -nologo -v q -o $hostHarness
 
     Write-Host "==> Staging modules in $outModules"
     $rid = Get-RuntimeIdentifier

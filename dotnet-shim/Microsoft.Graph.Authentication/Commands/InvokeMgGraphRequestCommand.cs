@@ -129,9 +129,21 @@ namespace GraphRust.Authentication.Commands
             RunNative("request", writer =>
             {
                 writer.WriteString("method", Method.ToString());
-                // A relative "/v1.0/me" binds to an absolute file: URI on Unix; the text as given is what counts.
-                writer.WriteString("uri", Uri!.OriginalString);
-                WriteBody(writer, body);
+                try
+                {
+                    // A relative "/v1.0/me" binds to an absolute file: URI on Unix; the text as given is what counts.
+                    writer.WriteString("uri", PowerShellJsonWriter.CheckText(Uri!.OriginalString, "Uri"));
+                    WriteBody(writer, body);
+                }
+                catch (JsonConversionException e) when (e.Path == "Uri")
+                {
+                    ThrowTerminatingError(ArgumentError("InvalidUri", $"{e.Message}. Nothing was sent.", Uri));
+                }
+                catch (JsonConversionException e)
+                {
+                    ThrowTerminatingError(ArgumentError("InvalidBody", $"Body: {e.Message}. Nothing was sent.", e.Path));
+                }
+
                 if (inputPath is not null)
                 {
                     writer.WriteString("inputFile", inputPath);
@@ -193,15 +205,16 @@ namespace GraphRust.Authentication.Commands
                     foreach (DictionaryEntry entry in query)
                     {
                         writer.WriteStartArray();
-                        writer.WriteStringValue(entry.Key?.ToString() ?? string.Empty);
-                        writer.WriteStringValue(entry.Value?.ToString() ?? string.Empty);
+                        string key = PowerShellJsonWriter.CheckText(entry.Key?.ToString() ?? string.Empty, "query");
+                        writer.WriteStringValue(key);
+                        writer.WriteStringValue(PowerShellJsonWriter.CheckText(entry.Value?.ToString() ?? string.Empty, key));
                         writer.WriteEndArray();
                     }
 
                     writer.WriteEndArray();
                     return;
                 case string text:
-                    writer.WriteString("bodyText", text);
+                    writer.WriteString("bodyText", PowerShellJsonWriter.CheckText(text, string.Empty));
                     return;
                 case byte[] bytes:
                     writer.WriteBase64String("bodyBase64", bytes);
@@ -212,20 +225,14 @@ namespace GraphRust.Authentication.Commands
                     var json = new ArrayBufferWriter<byte>(1024);
                     using (var bodyWriter = new Utf8JsonWriter(json))
                     {
-                        try
-                        {
-                            PowerShellJsonWriter.Write(bodyWriter, body, string.Empty);
-                        }
-                        catch (JsonConversionException e)
-                        {
-                            ThrowTerminatingError(ArgumentError("InvalidBody", $"Body: {e.Message}. Nothing was sent.", e.Path));
-                        }
+                        PowerShellJsonWriter.Write(bodyWriter, body, string.Empty);
                     }
 
                     writer.WriteString("bodyText", Encoding.UTF8.GetString(json.WrittenSpan));
                     return;
                 default:
-                    writer.WriteString("bodyText", (string)LanguagePrimitives.ConvertTo(body, typeof(string), CultureInfo.InvariantCulture));
+                    writer.WriteString("bodyText", PowerShellJsonWriter.CheckText(
+                        (string)LanguagePrimitives.ConvertTo(body, typeof(string), CultureInfo.InvariantCulture), string.Empty));
                     return;
             }
         }

@@ -54,7 +54,21 @@ namespace GraphRust.Authentication.Json
                 {
                     if (pso.BaseObject is PSCustomObject)
                     {
-                        WriteProperties(writer, pso, path, depth, visiting);
+                        // Every PSCustomObject shares one BaseObject, so the PSObject itself is what may recur.
+                        if (!visiting.Add(pso))
+                        {
+                            throw new JsonConversionException(path, "refers back to itself (a cycle)");
+                        }
+
+                        try
+                        {
+                            WriteProperties(writer, pso, path, depth, visiting);
+                        }
+                        finally
+                        {
+                            visiting.Remove(pso);
+                        }
+
                         return;
                     }
 
@@ -82,10 +96,10 @@ namespace GraphRust.Authentication.Json
                     writer.WriteRawValue(model.ToJsonString());
                     return;
                 case string s:
-                    writer.WriteStringValue(s);
+                    writer.WriteStringValue(CheckText(s, path));
                     return;
                 case char c:
-                    writer.WriteStringValue(c.ToString());
+                    writer.WriteStringValue(CheckText(c.ToString(), path));
                     return;
                 case bool b:
                     writer.WriteBooleanValue(b);
@@ -153,7 +167,7 @@ namespace GraphRust.Authentication.Json
                         foreach (DictionaryEntry entry in dict)
                         {
                             string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
-                            writer.WritePropertyName(key);
+                            writer.WritePropertyName(CheckText(key, Join(path, key)));
                             WriteValue(writer, entry.Value, Join(path, key), depth + 1, visiting);
                         }
 
@@ -182,6 +196,33 @@ namespace GraphRust.Authentication.Json
             }
         }
 
+        /// <summary>
+        /// Text reaches Graph unchanged or not at all: a lone UTF-16 surrogate has no UTF-8 form
+        /// (the JSON writer would turn it into U+FFFD), so it is refused with its place.
+        /// </summary>
+        public static string CheckText(string text, string path)
+        {
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (!char.IsSurrogate(c))
+                {
+                    continue;
+                }
+
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                throw new JsonConversionException(path,
+                    $"holds a lone UTF-16 surrogate (U+{(int)c:X4}) at character {i}, which is not Unicode text and cannot be sent unchanged; it is often half of an emoji cut in two");
+            }
+
+            return text;
+        }
+
         private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
         private static void WriteProperties(Utf8JsonWriter writer, PSObject pso, string path, int depth, HashSet<object> visiting)
@@ -204,7 +245,7 @@ namespace GraphRust.Authentication.Json
                     continue;
                 }
 
-                writer.WritePropertyName(property.Name);
+                writer.WritePropertyName(CheckText(property.Name, Join(path, property.Name)));
                 WriteValue(writer, propertyValue, Join(path, property.Name), depth + 1, visiting);
             }
 

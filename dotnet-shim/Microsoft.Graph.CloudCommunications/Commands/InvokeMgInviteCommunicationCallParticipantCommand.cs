@@ -83,6 +83,11 @@ namespace GraphRust.CloudCommunications.Commands
             string action = $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}";
             try
             {
+                if (callId is not null)
+                {
+                    PowerShellJsonWriter.CheckText(callId, nameof(CallId));
+                }
+
                 if (WouldAskOrOnlyTell())
                 {
                     // -WhatIf or a confirmation prompt: validate first, so that problems are
@@ -121,6 +126,10 @@ namespace GraphRust.CloudCommunications.Commands
                         WriteHeaders(writer);
                     }, onResult: WriteOperation);
                 }
+            }
+            catch (JsonConversionException e) when (e.Path == nameof(CallId))
+            {
+                WriteError(ArgumentError("InvalidCallId", $"Invalid call id: {e.Message}. Nothing was sent.", callId));
             }
             catch (JsonConversionException e)
             {
@@ -215,7 +224,7 @@ namespace GraphRust.CloudCommunications.Commands
 
                 if (MyInvocation.BoundParameters.ContainsKey(nameof(ClientContext)))
                 {
-                    writer.WriteString("clientContext", ClientContext);
+                    writer.WriteString("clientContext", ClientContext is null ? null : PowerShellJsonWriter.CheckText(ClientContext, "clientContext"));
                 }
 
                 if (AdditionalProperties is not null)

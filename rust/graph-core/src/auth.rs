@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use crate::error::CoreError;
 use crate::events::Events;
 use crate::http::{self, MAX_BODY_BYTES};
-use crate::request::{check_endpoint, escape_segment};
+use crate::request::{check_endpoint, check_segment, escape_segment};
 use crate::session::Environment;
 
 /// The application permission the invite action needs.
@@ -420,6 +420,11 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
             CoreError::InvalidArgument(format!("{what} is required for app-only sign-in."))
         })
     };
+    let tenant = || {
+        let tenant = required("tenantId", "TenantId")?;
+        check_segment("TenantId", &tenant)?;
+        Ok::<_, CoreError>(tenant)
+    };
     let kind = text("type").unwrap_or_default();
     match kind.as_str() {
         "accessToken" => match secret {
@@ -430,7 +435,7 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
         },
         "clientSecret" => match secret {
             Some(Ok(secret)) => Ok(Credential::ClientSecret {
-                tenant_id: required("tenantId", "TenantId")?,
+                tenant_id: tenant()?,
                 client_id: required("clientId", "The client id (the credential's user name)")?,
                 secret,
             }),
@@ -443,7 +448,7 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
                 CoreError::InvalidArgument("The certificate's private key is missing.".into())
             })?;
             Ok(Credential::Certificate(Box::new(CertificateCredential {
-                tenant_id: required("tenantId", "TenantId")?,
+                tenant_id: tenant()?,
                 client_id: required("clientId", "ClientId")?,
                 private_key: SecretBox::new(key.into_boxed_slice()),
                 x5t: required("x5t", "The certificate's SHA-1 thumbprint")?,

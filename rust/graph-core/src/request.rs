@@ -19,6 +19,18 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 pub const INVITE_OWNED_HEADERS: &[&str] =
     &["authorization", "host", "content-type", "content-length"];
 
+/// Refuses a value that cannot be one path segment. Found by the generated-input suite: URL
+/// rules drop a '.' or '..' segment even when it is percent-encoded (WHATWG reads %2E as '.'),
+/// so the request would reach another resource.
+pub fn check_segment<'a>(what: &str, value: &'a str) -> Result<&'a str, CoreError> {
+    match value {
+        "." | ".." => Err(CoreError::InvalidArgument(format!(
+            "{what} '{value}' cannot be sent: URLs drop a '.' or '..' path segment, so the request would go elsewhere."
+        ))),
+        _ => Ok(value),
+    }
+}
+
 pub fn escape_segment(value: &str) -> String {
     let escaped = utf8_percent_encode(value, SEGMENT).to_string();
     // "." and ".." are path navigation even when escaping leaves them alone.
@@ -41,7 +53,7 @@ pub fn check_call_id(call_id: Option<&str>) -> Result<&str, CoreError> {
         Some(id) if id.chars().any(char::is_control) => Err(CoreError::InvalidArgument(
             "CallId contains control characters.".into(),
         )),
-        Some(id) => Ok(id),
+        Some(id) => check_segment("CallId", id),
     }
 }
 
@@ -111,6 +123,17 @@ pub fn check_headers(
                 "Headers: the value of '{name}' contains CR, LF or NUL, which would split the request."
             )));
         }
+        // What HTTP carries unchanged (and what .NET's HttpClient accepts): anything else would be
+        // re-encoded or refused on the way, so the user hears about it here, by name.
+        if let Some(odd) = text
+            .chars()
+            .find(|c| *c != '\t' && !(' '..='~').contains(c))
+        {
+            return Err(CoreError::InvalidArgument(format!(
+                "Headers: the value of '{name}' holds U+{:04X}, which is not printable ASCII; header values are ASCII text, spaces and tabs (encode other text first, for example with [uri]::EscapeDataString).",
+                u32::from(odd)
+            )));
+        }
         out.push((name.clone(), text));
     }
     Ok(out)
@@ -177,13 +200,16 @@ mod tests {
         assert!(check_call_id(None).is_err());
         assert!(check_call_id(Some("  ")).is_err());
         assert!(check_call_id(Some("a\nb")).is_err());
+        assert!(check_call_id(Some(".")).is_err());
+        assert!(check_call_id(Some("..")).is_err());
+        assert_eq!(check_call_id(Some("...")).unwrap(), "...");
         assert_eq!(check_call_id(Some("abc")).unwrap(), "abc");
     }
 
     #[test]
     fn headers_are_checked() {
         let ok = check_headers(
-            Some(&json!({"x-ms-test": "1", "Prefer": ["a", "b"], "n": 5})),
+            Some(&json!({"x-ms-test": "1", "Prefer": ["a", "b"], "n": 5, "x-tab": " a\tb "})),
             INVITE_OWNED_HEADERS,
         )
         .unwrap();
@@ -196,6 +222,10 @@ mod tests {
             json!({"x\nb": "1"}),
             json!({"has space": "1"}),
             json!({"x-o": {"a": 1}}),
+            // Found by the generated-input suite (rust/graph-host-tests): sent as raw UTF-8 before.
+            json!({"x-fuzz-zobkh": "/\u{1f3f9}"}),
+            json!({"x-c": "a\u{1}b"}),
+            json!({"x-d": "\u{7f}"}),
         ] {
             assert!(
                 check_headers(Some(&bad), INVITE_OWNED_HEADERS).is_err(),
