@@ -3,10 +3,12 @@
 //! loopback, generated inputs (proptest) and an independent oracle.
 
 pub mod campaign;
+pub mod checks;
 pub mod host;
 pub mod invite_case;
 pub mod oracle;
 pub mod ps_value;
+pub mod request_case;
 pub mod strategies;
 pub mod workbench;
 
