@@ -46,6 +46,15 @@ namespace GraphHostHarness
                     secure.MakeReadOnly();
                     return secure;
                 case "script": return ScriptBlock.Create(typed.GetProperty("v").GetString()!);
+                case "credential":
+                    var password = new SecureString();
+                    foreach (char c in typed.GetProperty("password").GetString()!)
+                    {
+                        password.AppendChar(c);
+                    }
+
+                    password.MakeReadOnly();
+                    return new PSCredential(typed.GetProperty("user").GetString()!, password);
                 case "bytes": return typed.GetProperty("v").GetBytesFromBase64();
                 case "cycle":
                     // The nearest enclosing container: a value that refers back to itself.

@@ -619,7 +619,7 @@ async fn invite(
         .get("client-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let scripted = {
+    {
         let mut shared = state.lock();
         shared.requests.push(RecordedRequest {
             kind: "invite".into(),
@@ -633,11 +633,7 @@ async fn invite(
             body: parsed.clone(),
             body_text,
         });
-        shared
-            .scripts
-            .get_mut(&call_id)
-            .and_then(VecDeque::pop_front)
-    };
+    }
     let crid = client_request_id.as_deref();
 
     if version != "v1.0" && version != "beta" {
@@ -685,6 +681,13 @@ async fn invite(
     if let Some((status, code, message)) = refusal {
         return graph_error(status, code, message, crid);
     }
+    // A scripted answer is for the next request the service would act on: one refused at the
+    // door (an expired token, found by the soak) leaves it for the retry.
+    let scripted = state
+        .lock()
+        .scripts
+        .get_mut(&call_id)
+        .and_then(VecDeque::pop_front);
     if let Some(answer) = scripted {
         return scripted_response(answer, crid).await;
     }

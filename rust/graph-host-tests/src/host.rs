@@ -34,6 +34,8 @@ pub struct PowerShellHost {
     free: FreeFn,
     /// The staged modules (`out/modules`).
     pub modules: PathBuf,
+    /// The native library the modules load; opening it again shares its state (`mg_live_calls`).
+    native: PathBuf,
 }
 
 static HOST: OnceCell<PowerShellHost> = OnceCell::new();
@@ -138,11 +140,36 @@ impl PowerShellHost {
             .map_err(|e| HostError::Load(e.to_string()))?;
         // The runtime lives as long as the process; so must the context that started it.
         std::mem::forget(context);
+        let native = std::fs::read_dir(modules.join("Microsoft.Graph.Authentication/runtimes"))
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|rid| {
+                rid.path()
+                    .join("native")
+                    .join(libloading::library_filename("graph_ffi"))
+            })
+            .find(|p| p.is_file())
+            .ok_or_else(|| HostError::NoModules(modules.clone()))?;
         Ok(PowerShellHost {
             invoke,
             free,
             modules,
+            native,
         })
+    }
+
+    /// Native calls whose handle or work still exists, in the library the modules loaded
+    /// (the same file opened again is the same instance, statics included).
+    pub fn live_native_calls(&self) -> Result<usize, HostError> {
+        // SAFETY: our own library, already loaded by the module, whose initializers are trivial.
+        let lib = unsafe { libloading::Library::new(&self.native) }
+            .map_err(|e| HostError::Load(format!("{}: {e}", self.native.display())))?;
+        // SAFETY: mg_live_calls takes nothing and returns a count.
+        let live = unsafe { lib.get::<extern "C" fn() -> usize>(b"mg_live_calls") }
+            .map_err(|e| HostError::Load(e.to_string()))?;
+        Ok(live())
     }
 
     /// Sends one request to the harness and returns its answer.

@@ -76,6 +76,7 @@ fn convert(value: &PsValue, path: &str, depth: usize, refusals: &mut Vec<Refusal
         PsValue::Guid(g) => Value::String(g.to_ascii_lowercase()),
         PsValue::Enum(name) => Value::String(name.to_string()),
         PsValue::Secure(_) => refuse(refusals, path, "SecureString"),
+        PsValue::Credential(..) => refuse(refusals, path, "PSCredential"),
         PsValue::Script(_) => refuse(refusals, path, "script block"),
         PsValue::Cycle => refuse(refusals, path, "refers back to itself"),
         PsValue::Map(_, entries) => Value::Object(

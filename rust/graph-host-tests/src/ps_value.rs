@@ -50,6 +50,8 @@ pub enum PsValue {
     /// A `[DayOfWeek]` member.
     Enum(&'static str),
     Secure(String),
+    /// A `PSCredential` (user name and password).
+    Credential(String, String),
     Script(String),
     Map(MapKind, Vec<(String, PsValue)>),
     List(ListKind, Vec<PsValue>),
@@ -101,6 +103,9 @@ impl PsValue {
             PsValue::Guid(g) => json!({"t": "guid", "v": g}),
             PsValue::Enum(name) => json!({"t": "enum", "v": name}),
             PsValue::Secure(s) => json!({"t": "secure", "v": s}),
+            PsValue::Credential(user, password) => {
+                json!({"t": "credential", "user": user, "password": password})
+            }
             PsValue::Script(s) => json!({"t": "script", "v": s}),
             PsValue::Map(kind, entries) => {
                 let t = match kind {
@@ -166,6 +171,10 @@ impl PsValue {
                     .find(|d| Some(**d) == v.and_then(Value::as_str))?,
             ),
             "secure" => PsValue::Secure(v?.as_str()?.to_string()),
+            "credential" => PsValue::Credential(
+                typed.get("user")?.as_str()?.to_string(),
+                typed.get("password")?.as_str()?.to_string(),
+            ),
             "script" => PsValue::Script(v?.as_str()?.to_string()),
             t @ ("hashtable" | "ordered" | "pscustom") => PsValue::Map(
                 match t {

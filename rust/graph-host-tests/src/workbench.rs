@@ -183,6 +183,11 @@ impl Workbench {
         serde_json::from_value(answer).map_err(|e| HostError::Harness(e.to_string()))
     }
 
+    /// Native calls still live in the modules' library.
+    pub fn live_native_calls(&self) -> Result<usize, HostError> {
+        self.host.live_native_calls()
+    }
+
     /// The harness process's working set and managed heap, after a full collection.
     pub fn memory(&self) -> Result<(u64, u64), HostError> {
         let m = self.host.call(&json!({"op": "memory"}))?;
