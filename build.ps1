@@ -12,13 +12,26 @@
     Demo: Build, then start the local Graph emulator, connect to it and run the seed's first example.
     Bench: Build, then the benchmark suite side by side with the peers and the floor; writes
     docs/benchmarks.md and docs/benchmarks.svg (with -Quick: out/bench/benchmarks.md, few iterations).
+    Fuzz: Build, then a long campaign of generated inputs through the real cmdlets (in-process, see
+    rust/graph-host-tests) and the raw C ABI: -Cases per generator (default 500,000: a million
+    cmdlet calls in all), a printed seed (GRAPH_FUZZ_SEED repeats it), shrunk failures saved under
+    rust/graph-host-tests/regressions/ for the default run to replay.
+    Soak: Build, then -Calls invites (default 100,000) through 4 parallel runspaces under injected faults.
 .EXAMPLE
     pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Fuzz', 'Soak')]
     [string] $Task = 'Build',
+
+    # With -Task Fuzz: generated cases per generator.
+    [ValidateRange(1, [int]::MaxValue)]
+    [int] $Cases = 500000,
+
+    # With -Task Soak: invites in all.
+    [ValidateRange(1, [int]::MaxValue)]
+    [int] $Calls = 100000,
 
     # With -Task Bench: few iterations, report in out/bench (CI keeps the suite working this way).
     [switch] $Quick,
@@ -165,10 +178,28 @@ function Invoke-Bench {
         -GraphSdkPath $sdk -OutputPath $output -Quick:$Quick
 }
 
+function Invoke-Fuzz {
+    Invoke-Build
+    $env:GRAPH_FUZZ_CASES = $Cases
+    $env:GRAPH_ABI_CASES = $Cases
+    Write-Host "==> $Cases generated cases per generator (invites, Invoke-MgGraphRequest, the C ABI)"
+    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test invite_fuzz --test graph_request_fuzz -- --nocapture
+    Invoke-Native cargo test --locked @cargoFlags -p graph-ffi --test c_abi_abuse -- --nocapture
+}
+
+function Invoke-Soak {
+    Invoke-Build
+    $env:GRAPH_SOAK_CALLS = $Calls
+    Write-Host "==> Soak: $Calls invites through 4 runspaces under injected faults"
+    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test soak -- --nocapture
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
     'Bench' { Invoke-Bench }
+    'Fuzz' { Invoke-Fuzz }
+    'Soak' { Invoke-Soak }
 }

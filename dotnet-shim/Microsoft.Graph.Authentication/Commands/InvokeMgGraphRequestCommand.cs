@@ -307,7 +307,7 @@ namespace GraphRust.Authentication.Commands
             JsonDocument? document = null;
             try
             {
-                document = JsonDocument.Parse(text);
+                document = JsonDocument.Parse(text, JsonLimits.Document);
             }
             catch (JsonException)
             {

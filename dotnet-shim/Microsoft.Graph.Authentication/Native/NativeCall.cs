@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using GraphRust.Authentication.Json;
 
 namespace GraphRust.Authentication.Native
 {
@@ -68,7 +69,7 @@ namespace GraphRust.Authentication.Native
                     {
                         byte[] bytes = new byte[(int)buffer.Len];
                         Marshal.Copy(buffer.Ptr, bytes, 0, bytes.Length);
-                        return JsonDocument.Parse(bytes);
+                        return JsonDocument.Parse(bytes, JsonLimits.Document);
                     }
                     finally
                     {

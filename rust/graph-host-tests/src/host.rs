@@ -200,3 +200,16 @@ impl PowerShellHost {
         Ok(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_runtime_is_named_in_the_error() {
+        let missing = std::env::temp_dir().join("graph-host-tests-no-dotnet-here");
+        let error = hostfxr_path(&missing).unwrap_err().to_string();
+        assert!(error.contains("no hostfxr under"), "{error}");
+        assert!(error.contains("graph-host-tests-no-dotnet-here"), "{error}");
+    }
+}

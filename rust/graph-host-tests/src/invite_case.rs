@@ -253,9 +253,11 @@ impl InviteCase {
     pub fn parameters(&self) -> Vec<(String, PsValue)> {
         let mut params = Vec::new();
         if self.set.via_identity() {
-            let identity = PsValue::map(
-                MapKind::Hashtable,
-                vec![("CallId", PsValue::Str(self.call_id.clone()))],
+            // The identity object as scripts make it: a hashtable, an ordered one or an object.
+            let kind = [MapKind::Hashtable, MapKind::Ordered, MapKind::PsCustom][self.spelling % 3];
+            let identity = PsValue::Map(
+                kind,
+                vec![("CallId".to_string(), PsValue::Str(self.call_id.clone()))],
             );
             params.push(("InputObject".to_string(), identity));
         } else {
