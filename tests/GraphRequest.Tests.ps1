@@ -116,6 +116,10 @@ Describe 'Invoke-MgGraphRequest bodies, headers and variables' {
         Clear-EmulatorRequest $script:Emulator
         { Invoke-MgGraphRequest -Uri '/v1.0/me' -Headers @{ 'x-a' = "1`r`nInjected: yes" } } | Should -Throw -ExpectedMessage '*CR, LF or NUL*'
         { Invoke-MgGraphRequest -Uri '/v1.0/me' -Headers @{ Authorization = 'Bearer other' } } | Should -Throw -ExpectedMessage '*set by the cmdlet*'
+        # Found by the generated-input suite: these went out as raw UTF-8 or as U+FFFD.
+        { Invoke-MgGraphRequest -Uri '/v1.0/me' -Headers @{ 'x-name' = 'Zoë' } } | Should -Throw -ExpectedMessage "*'x-name' holds U+00EB, which is not printable ASCII*"
+        { Invoke-MgGraphRequest -Method POST -Uri '/v1.0/echo' -Body "half $([char]0xD83D)" } | Should -Throw -ExpectedMessage '*lone UTF-16 surrogate (U+D83D)*Nothing was sent*'
+        { Invoke-MgGraphRequest -Method POST -Uri '/v1.0/echo' -Body @{ name = "half $([char]0xD83D)" } } | Should -Throw -ExpectedMessage '*name: holds a lone UTF-16 surrogate*'
         Get-EmulatorRequest $script:Emulator 'graph' | Should -BeNullOrEmpty
     }
 

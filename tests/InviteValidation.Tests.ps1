@@ -28,6 +28,10 @@ BeforeDiscovery {
         @{ Name = 'script block value'; Body = @{ participants = @(@{ identity = @{ user = @{ id = { 'u' } } } }) }; Path = 'participants\[0\].identity.user.id'; Says = 'script block' }
         @{ Name = 'SecureString value'; Body = @{ participants = @($ok); clientContext = (ConvertTo-SecureString 'p' -AsPlainText -Force) }; Path = 'clientContext'; Says = 'SecureString' }
         @{ Name = 'NaN value'; Body = @{ participants = @(@{ identity = @{ user = @{ id = [double]::NaN } } }) }; Path = 'participants\[0\].identity.user.id'; Says = 'no JSON form' }
+        # Found by the generated-input suite (rust/graph-host-tests): these reached Graph as U+FFFD.
+        @{ Name = 'lone surrogate in a display name'; Body = @{ participants = @(@{ identity = @{ user = @{ id = 'u'; displayName = "Ann $([char]0xD83D)" } } }) }; Path = 'participants\[0\].identity.user.displayName'; Says = 'lone UTF-16 surrogate \(U\+D83D\) at character 4' }
+        @{ Name = 'lone surrogate in a key'; Body = @{ participants = @($ok); "x$([char]0xDC00)" = 1 }; Path = "x$([char]0xDC00)"; Says = 'lone UTF-16 surrogate' }
+        @{ Name = 'PSCustomObject that contains itself'; Body = & { $o = [pscustomobject]@{ participants = @($ok) }; $o | Add-Member -NotePropertyName self -NotePropertyValue $o; $o }; Path = 'self'; Says = 'refers back to itself' }
     )
 }
 
@@ -102,8 +106,26 @@ Describe 'Values that PowerShell cannot bind' {
     }
 }
 
+Describe 'Depth' {
+    # Found by the generated-input suite: the answer echoing such a body failed the command with a JSON reader error.
+    It 'a body nested to the writer''s limit is sent and its answer read back' {
+        $deep = 'bottom'
+        1..61 | ForEach-Object { $deep = @{ d = $deep } }
+        $op = Invoke-MgInviteCommunicationCallParticipant -CallId 'deep-ok' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } }; deep = $deep }) } -ErrorAction Stop
+        $op.Id | Should -Not -BeNullOrEmpty
+    }
+
+    It 'one level more is refused with its path' {
+        $deep = 'bottom'
+        1..62 | ForEach-Object { $deep = @{ d = $deep } }
+        Invoke-MgInviteCommunicationCallParticipant -CallId 'deep-no' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } }; deep = $deep }) } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].Exception.Message | Should -BeLike 'Invalid invite body: participants`[0`].deep.d.d*: is nested more than 64 levels deep'
+    }
+}
+
 Describe 'Call ids' {
     It 'an empty -CallId is refused by PowerShell before anything runs' {
+        Clear-EmulatorRequest $script:Emulator
         { Invoke-MgInviteCommunicationCallParticipant -CallId '' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } } }) } -ErrorAction Stop } |
             Should -Throw
         Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
@@ -114,6 +136,23 @@ Describe 'Call ids' {
         Invoke-MgInviteCommunicationCallParticipant -CallId '   ' -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } } }) } -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $errs[0].Exception.Message | Should -Match 'CallId is null or empty'
+        Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
+    }
+
+    # Found by the generated-input suite: URL rules dropped the segment and the invite went to /calls/participants/invite.
+    It 'a -CallId of <Id> is an InvalidArgument error and nothing is sent' -ForEach @(@{ Id = '.' }, @{ Id = '..' }) {
+        Clear-EmulatorRequest $script:Emulator
+        Invoke-MgInviteCommunicationCallParticipant -CallId $Id -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } } }) } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].Exception.Message | Should -BeLike "CallId '$Id' cannot be sent: URLs drop a '.' or '..' path segment*"
+        Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
+    }
+
+    It 'a lone surrogate in -CallId is an InvalidCallId error and nothing is sent' {
+        Clear-EmulatorRequest $script:Emulator
+        Invoke-MgInviteCommunicationCallParticipant -CallId "call-$([char]0xDFFF)" -BodyParameter @{ participants = @(@{ identity = @{ user = @{ id = 'u' } } }) } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidCallId,*'
+        $errs[0].Exception.Message | Should -BeLike '*CallId: holds a lone UTF-16 surrogate (U+DFFF)*'
         Get-EmulatorRequest $script:Emulator | Should -BeNullOrEmpty
     }
 }
