@@ -181,6 +181,16 @@ impl RunningEmulator {
         self.state.lock().requests.clear();
     }
 
+    /// Forgets every recorded request, script, call and missing-call mark (apps and tokens
+    /// stay), so that a long run in one process holds only what its current batch needs.
+    pub fn reset(&self) {
+        let mut shared = self.state.lock();
+        shared.requests = Vec::new();
+        shared.scripts = HashMap::new();
+        shared.calls = HashMap::new();
+        shared.missing_calls = HashSet::new();
+    }
+
     pub fn script(&self, call_id: &str, answers: Vec<ScriptedAnswer>) {
         self.state
             .lock()
