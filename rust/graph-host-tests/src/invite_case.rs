@@ -5,6 +5,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::headers::{self, Headers};
 use crate::oracle::{self, Refusal};
 use crate::ps_value::{MapKind, PsValue};
 use crate::strategies::{any_value, clean_text, keys, list_kind, map_kind, plant, poison, text};
@@ -45,7 +46,7 @@ pub struct InviteCase {
     pub body_kind: MapKind,
     /// The spelling of Graph's property names: camelCase, PascalCase, lower, UPPER.
     pub spelling: usize,
-    pub headers: Option<Vec<(String, Vec<u16>)>>,
+    pub headers: Option<Headers>,
 }
 
 /// What must happen.
@@ -157,17 +158,6 @@ fn call_id() -> impl Strategy<Value = Vec<u16>> {
     ]
 }
 
-fn headers() -> impl Strategy<Value = Option<Vec<(String, Vec<u16>)>>> {
-    proptest::option::weighted(
-        0.3,
-        vec(("x-fuzz-[a-z]{1,6}", text()), 1..3).prop_map(|mut pairs| {
-            let mut seen = std::collections::HashSet::new();
-            pairs.retain(|(k, _)| seen.insert(k.clone()));
-            pairs
-        }),
-    )
-}
-
 pub fn invite_case() -> impl Strategy<Value = InviteCase> {
     let set = prop::sample::select(vec![
         InviteSet::Invite,
@@ -192,7 +182,7 @@ pub fn invite_case() -> impl Strategy<Value = InviteCase> {
             } else {
                 map_kind().boxed()
             },
-            headers(),
+            headers::headers(),
             proptest::option::weighted(0.3, (poison(), vec(any::<usize>(), 0..5), any::<bool>())),
         )
             .prop_map(
@@ -277,15 +267,8 @@ impl InviteCase {
         } else {
             params.push(("BodyParameter".to_string(), self.body()));
         }
-        if let Some(headers) = &self.headers {
-            let entries = headers
-                .iter()
-                .map(|(k, v)| (k.clone(), PsValue::Str(v.clone())))
-                .collect();
-            params.push((
-                "Headers".to_string(),
-                PsValue::Map(MapKind::Hashtable, entries),
-            ));
+        if let Some(h) = &self.headers {
+            params.push(("Headers".to_string(), headers::as_value(h)));
         }
         params
     }
@@ -351,7 +334,7 @@ impl InviteCase {
                 }
             }
         };
-        let headers = self.expected_headers(&mut refusals);
+        let headers = headers::expected(self.headers.as_ref(), &mut refusals);
         // Every place that must be refused is listed: which one the error names first depends on
         // dictionary order and on which layer (the writer or the validator) meets it first.
         match oracle::expected_invite_body(&written) {
@@ -365,39 +348,6 @@ impl InviteCase {
             }
         }
     }
-
-    fn expected_headers(&self, refusals: &mut Vec<Refusal>) -> Vec<(String, String)> {
-        expected_headers(self.headers.as_deref().unwrap_or(&[]), refusals)
-    }
-}
-
-/// Header values travel as visible ASCII, spaces and tabs; anything else is refused by name.
-pub fn expected_headers(
-    headers: &[(String, Vec<u16>)],
-    refusals: &mut Vec<Refusal>,
-) -> Vec<(String, String)> {
-    let mut sent = Vec::new();
-    for (name, value) in headers {
-        let path = format!("Headers.{name}");
-        match String::from_utf16(value) {
-            Err(_) => refusals.push(Refusal {
-                path,
-                says: "surrogate",
-            }),
-            Ok(v) if v.contains(['\r', '\n', '\0']) => refusals.push(Refusal {
-                path: name.clone(),
-                says: "CR, LF or NUL",
-            }),
-            Ok(v) if !v.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) => {
-                refusals.push(Refusal {
-                    path: name.clone(),
-                    says: "ASCII",
-                })
-            }
-            Ok(v) => sent.push((name.clone(), v.trim_matches([' ', '\t']).to_string())),
-        }
-    }
-    sent
 }
 
 fn map_kind_name(kind: MapKind) -> &'static str {
@@ -421,9 +371,7 @@ impl InviteCase {
             "extras": text_map(&self.extras),
             "bodyKind": map_kind_name(self.body_kind),
             "spelling": self.spelling,
-            "headers": self.headers.as_ref().map(|h| {
-                text_map(&h.iter().map(|(k, v)| (k.clone(), PsValue::Str(v.clone()))).collect::<Vec<_>>())
-            }),
+            "headers": headers::to_saved(self.headers.as_ref()),
         })
     }
 
@@ -441,18 +389,7 @@ impl InviteCase {
             Some(PsValue::Map(_, entries)) => Some(entries),
             _ => None,
         };
-        let headers = match v.get("headers") {
-            Some(Value::Null) | None => None,
-            Some(h) => Some(
-                entries(h)?
-                    .into_iter()
-                    .map(|(k, v)| match v {
-                        PsValue::Str(units) => Some((k, units)),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()?,
-            ),
-        };
+        let headers = headers::from_saved(v.get("headers"))?;
         Some(InviteCase {
             set,
             call_id,

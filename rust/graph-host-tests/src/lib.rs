@@ -4,6 +4,7 @@
 
 pub mod campaign;
 pub mod checks;
+pub mod headers;
 pub mod host;
 pub mod invite_case;
 pub mod oracle;

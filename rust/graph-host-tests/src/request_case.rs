@@ -5,9 +5,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::invite_case::expected_headers;
+use crate::headers::{self, Headers};
 use crate::oracle::{self, Refusal};
-use crate::ps_value::{MapKind, PsValue};
+use crate::ps_value::PsValue;
 use crate::strategies::{any_value, keys, list_kind, map_kind, plant, poison, text};
 
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ pub struct RequestCase {
     /// Relative, as scripts write it: `/v1.0/...` or `v1.0/...`.
     pub uri: String,
     pub body: RequestBody,
-    pub headers: Option<Vec<(String, Vec<u16>)>>,
+    pub headers: Option<Headers>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,14 +84,7 @@ pub fn request_case() -> impl Strategy<Value = RequestCase> {
         prop::sample::select(vec!["GET", "POST", "PUT", "PATCH", "DELETE"]),
         uri(),
         body(),
-        proptest::option::weighted(
-            0.3,
-            vec(("x-fuzz-[a-z]{1,6}", text()), 1..3).prop_map(|mut pairs| {
-                let mut seen = std::collections::HashSet::new();
-                pairs.retain(|(k, _)| seen.insert(k.clone()));
-                pairs
-            }),
-        ),
+        headers::headers(),
     )
         .prop_map(|(method, uri, body, headers)| RequestCase {
             method,
@@ -119,15 +112,8 @@ impl RequestCase {
             RequestBody::Value(v) => params.push(("Body".to_string(), v.clone())),
             RequestBody::Text(t) => params.push(("Body".to_string(), PsValue::Str(t.clone()))),
         }
-        if let Some(headers) = &self.headers {
-            let entries = headers
-                .iter()
-                .map(|(k, v)| (k.clone(), PsValue::Str(v.clone())))
-                .collect();
-            params.push((
-                "Headers".to_string(),
-                PsValue::Map(MapKind::Hashtable, entries),
-            ));
+        if let Some(h) = &self.headers {
+            params.push(("Headers".to_string(), headers::as_value(h)));
         }
         params
     }
@@ -149,7 +135,7 @@ impl RequestCase {
                 }),
             },
         }
-        let headers = expected_headers(self.headers.as_deref().unwrap_or(&[]), &mut refusals);
+        let headers = headers::expected(self.headers.as_ref(), &mut refusals);
         if !refusals.is_empty() {
             return Expected::Refused(refusals);
         }
@@ -170,9 +156,7 @@ impl RequestCase {
                 RequestBody::Value(v) => json!({"value": v.typed()}),
                 RequestBody::Text(t) => json!({"text": PsValue::Str(t.clone()).typed()}),
             },
-            "headers": self.headers.as_ref().map(|h| {
-                PsValue::Map(MapKind::Hashtable, h.iter().map(|(k, v)| (k.clone(), PsValue::Str(v.clone()))).collect()).typed()
-            }),
+            "headers": headers::to_saved(self.headers.as_ref()),
         })
     }
 
@@ -191,21 +175,7 @@ impl RequestCase {
                 _ => return None,
             },
         };
-        let headers = match v.get("headers") {
-            Some(Value::Null) | None => None,
-            Some(h) => match PsValue::from_typed(h)? {
-                PsValue::Map(_, entries) => Some(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| match v {
-                            PsValue::Str(units) => Some((k, units)),
-                            _ => None,
-                        })
-                        .collect::<Option<Vec<_>>>()?,
-                ),
-                _ => return None,
-            },
-        };
+        let headers = headers::from_saved(v.get("headers"))?;
         Some(RequestCase {
             method,
             uri: v.get("uri")?.as_str()?.to_string(),
