@@ -183,15 +183,15 @@ function Invoke-Fuzz {
     $env:GRAPH_FUZZ_CASES = $Cases
     $env:GRAPH_ABI_CASES = $Cases
     Write-Host "==> $Cases generated cases per generator (invites, Invoke-MgGraphRequest, the C ABI)"
-    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test invite_fuzz --test graph_request_fuzz -- --nocapture
-    Invoke-Native cargo test --locked @cargoFlags -p graph-ffi --test c_abi_abuse -- --nocapture
+    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test invite_fuzz --test graph_request_fuzz '--' --nocapture
+    Invoke-Native cargo test --locked @cargoFlags -p graph-ffi --test c_abi_abuse '--' --nocapture
 }
 
 function Invoke-Soak {
     Invoke-Build
     $env:GRAPH_SOAK_CALLS = $Calls
     Write-Host "==> Soak: $Calls invites through 4 runspaces under injected faults"
-    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test soak -- --nocapture
+    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test soak '--' --nocapture
 }
 
 switch ($Task) {
