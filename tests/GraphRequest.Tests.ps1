@@ -120,6 +120,8 @@ Describe 'Invoke-MgGraphRequest bodies, headers and variables' {
         { Invoke-MgGraphRequest -Uri '/v1.0/me' -Headers @{ 'x-name' = 'Zoë' } } | Should -Throw -ExpectedMessage "*'x-name' holds U+00EB, which is not printable ASCII*"
         { Invoke-MgGraphRequest -Method POST -Uri '/v1.0/echo' -Body "half $([char]0xD83D)" } | Should -Throw -ExpectedMessage '*lone UTF-16 surrogate (U+D83D)*Nothing was sent*'
         { Invoke-MgGraphRequest -Method POST -Uri '/v1.0/echo' -Body @{ name = "half $([char]0xD83D)" } } | Should -Throw -ExpectedMessage '*name: holds a lone UTF-16 surrogate*'
+        { Invoke-MgGraphRequest -Method POST -Uri '/v1.0/echo' -Body @{ Uri = "half $([char]0xD83D)" } } | Should -Throw -ErrorId 'InvalidBody,*'
+        { Invoke-MgGraphRequest -Uri "/v1.0/me$([char]0xD83D)" } | Should -Throw -ErrorId 'InvalidUri,*'
         Get-EmulatorRequest $script:Emulator 'graph' | Should -BeNullOrEmpty
     }
 

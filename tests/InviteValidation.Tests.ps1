@@ -30,6 +30,7 @@ BeforeDiscovery {
         @{ Name = 'NaN value'; Body = @{ participants = @(@{ identity = @{ user = @{ id = [double]::NaN } } }) }; Path = 'participants\[0\].identity.user.id'; Says = 'no JSON form' }
         # Found by the generated-input suite (rust/graph-host-tests): these reached Graph as U+FFFD.
         @{ Name = 'lone surrogate in a display name'; Body = @{ participants = @(@{ identity = @{ user = @{ id = 'u'; displayName = "Ann $([char]0xD83D)" } } }) }; Path = 'participants\[0\].identity.user.displayName'; Says = 'lone UTF-16 surrogate \(U\+D83D\) at character 4' }
+        @{ Name = 'lone surrogate under a key named CallId'; Body = @{ participants = @($ok); CallId = "x$([char]0xD800)" }; Path = 'CallId'; Says = 'lone UTF-16 surrogate' }
         @{ Name = 'lone surrogate in a key'; Body = @{ participants = @($ok); "x$([char]0xDC00)" = 1 }; Path = "x$([char]0xDC00)"; Says = 'lone UTF-16 surrogate' }
         @{ Name = 'PSCustomObject that contains itself'; Body = & { $o = [pscustomobject]@{ participants = @($ok) }; $o | Add-Member -NotePropertyName self -NotePropertyValue $o; $o }; Path = 'self'; Says = 'refers back to itself' }
     )

@@ -129,15 +129,21 @@ namespace GraphRust.Authentication.Commands
             RunNative("request", writer =>
             {
                 writer.WriteString("method", Method.ToString());
+                // A relative "/v1.0/me" binds to an absolute file: URI on Unix; the text as given is what counts.
+                string uri = Uri!.OriginalString;
                 try
                 {
-                    // A relative "/v1.0/me" binds to an absolute file: URI on Unix; the text as given is what counts.
-                    writer.WriteString("uri", PowerShellJsonWriter.CheckText(Uri!.OriginalString, "Uri"));
-                    WriteBody(writer, body);
+                    PowerShellJsonWriter.CheckText(uri, "Uri");
                 }
-                catch (JsonConversionException e) when (e.Path == "Uri")
+                catch (JsonConversionException e)
                 {
                     ThrowTerminatingError(ArgumentError("InvalidUri", $"{e.Message}. Nothing was sent.", Uri));
+                }
+
+                writer.WriteString("uri", uri);
+                try
+                {
+                    WriteBody(writer, body);
                 }
                 catch (JsonConversionException e)
                 {

@@ -80,14 +80,22 @@ namespace GraphRust.CloudCommunications.Commands
                     "InputObjectCallIdMissing", "InputObject has null value for InputObject.CallId", InputObject));
             }
 
-            string action = $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}";
-            try
+            if (callId is not null)
             {
-                if (callId is not null)
+                try
                 {
                     PowerShellJsonWriter.CheckText(callId, nameof(CallId));
                 }
+                catch (JsonConversionException e)
+                {
+                    WriteError(ArgumentError("InvalidCallId", $"Invalid call id: {e.Message}. Nothing was sent.", callId));
+                    return;
+                }
+            }
 
+            string action = $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}";
+            try
+            {
                 if (WouldAskOrOnlyTell())
                 {
                     // -WhatIf or a confirmation prompt: validate first, so that problems are
@@ -126,10 +134,6 @@ namespace GraphRust.CloudCommunications.Commands
                         WriteHeaders(writer);
                     }, onResult: WriteOperation);
                 }
-            }
-            catch (JsonConversionException e) when (e.Path == nameof(CallId))
-            {
-                WriteError(ArgumentError("InvalidCallId", $"Invalid call id: {e.Message}. Nothing was sent.", callId));
             }
             catch (JsonConversionException e)
             {
