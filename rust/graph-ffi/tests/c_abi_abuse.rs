@@ -226,6 +226,8 @@ fn abused_abi_never_panics_leaks_or_grows() {
     guard_network();
     let mut runner = proptest::test_runner::TestRunner::new(Config {
         cases: cases(),
+        // A failure is saved beside this file (proptest-regressions/) and replayed first next time.
+        source_file: Some(file!()),
         ..Config::default()
     });
     let strategy = (
