@@ -235,16 +235,11 @@ pub async fn run(args: Value, events: &Events) -> Result<(), CoreError> {
             if !(200..300).contains(&exchange.status) && !skip_error_check {
                 return Err(graph_request_error(&exchange));
             }
-            let target = target_file(
-                &exchange_head(&exchange),
-                &output_file,
-                &infer_directory,
-                events,
-            )?;
+            let head = exchange_head(&exchange);
+            let target = target_file(&head, &output_file, &infer_directory, events)?;
             if let Some(path) = &target {
                 write_file(path, &exchange.body).await?;
             }
-            let head = exchange_head(&exchange);
             (head, target, Some(exchange.body))
         }
         Answer::Unread(head, response) => {
@@ -271,7 +266,7 @@ pub async fn run(args: Value, events: &Events) -> Result<(), CoreError> {
     let mut result = json!({
         "statusCode": head.status,
         "reasonPhrase": head.reason,
-        "headers": headers_json(&head.headers),
+        "headers": http::headers_json(&head.headers),
         "contentType": head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.clone()),
         "savedTo": saved.as_ref().map(|p| p.display().to_string()),
     });
@@ -315,17 +310,6 @@ fn exchange_head(exchange: &Exchange) -> Head {
         reason: exchange.reason.clone(),
         headers: exchange.headers.clone(),
     }
-}
-
-fn headers_json(headers: &[(String, String)]) -> Value {
-    Exchange {
-        retries: 0,
-        status: 0,
-        reason: String::new(),
-        headers: headers.to_vec(),
-        body: Vec::new(),
-    }
-    .headers_json()
 }
 
 /// A Graph error as `Invoke-MgGraphRequest` reports it: Graph's code and ids, and

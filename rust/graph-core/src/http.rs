@@ -159,17 +159,22 @@ impl Exchange {
 
     /// Headers as a JSON object of name → list of values, for `-ResponseHeadersVariable`.
     pub fn headers_json(&self) -> Value {
-        let mut map: Map<String, Value> = Map::new();
-        for (name, value) in &self.headers {
-            let entry = map
-                .entry(name.clone())
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(list) = entry {
-                list.push(Value::String(value.clone()));
-            }
-        }
-        Value::Object(map)
+        headers_json(&self.headers)
     }
+}
+
+/// Headers as a JSON object of name → list of values (repeated names keep every value).
+pub fn headers_json(headers: &[(String, String)]) -> Value {
+    let mut map: Map<String, Value> = Map::new();
+    for (name, value) in headers {
+        let entry = map
+            .entry(name.clone())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = entry {
+            list.push(Value::String(value.clone()));
+        }
+    }
+    Value::Object(map)
 }
 
 /// One request to send: the method, the URL, the body and its headers. The
