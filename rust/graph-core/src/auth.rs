@@ -17,6 +17,7 @@ use crate::events::Events;
 use crate::http::{self, MAX_BODY_BYTES};
 use crate::request::{check_endpoint, check_segment, escape_segment};
 use crate::session::Environment;
+use crate::user_signin::UserCredential;
 
 /// The application permission the invite action needs.
 pub const INVITE_ROLE: &str = "Calls.InitiateGroupCall.All";
@@ -62,12 +63,18 @@ pub enum Credential {
         client_id: Option<String>,
         endpoint: ManagedIdentityEndpoint,
     },
+    /// A user signed in (device code or browser); refreshed with the refresh token.
+    Delegated(Box<UserCredential>),
 }
 
 impl Credential {
     /// Whether a new token can be had without the user.
     pub fn refreshable(&self) -> bool {
-        !matches!(self, Credential::AccessToken(_))
+        match self {
+            Credential::AccessToken(_) => false,
+            Credential::Delegated(user) => user.has_refresh_token(),
+            _ => true,
+        }
     }
 }
 
@@ -83,14 +90,6 @@ pub struct Authenticator {
     cache: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
-fn auth_error(id: &str, message: String, category: &'static str) -> CoreError {
-    CoreError::Authentication {
-        error_id: id.to_string(),
-        message,
-        category,
-    }
-}
-
 impl Authenticator {
     pub fn new(environment: Environment, credential: Credential) -> Self {
         Self {
@@ -98,6 +97,21 @@ impl Authenticator {
             credential,
             cache: tokio::sync::Mutex::new(None),
         }
+    }
+
+    /// With a token already in hand (a user's sign-in just produced it).
+    pub fn with_token(
+        environment: Environment,
+        credential: Credential,
+        token: SecretString,
+        lifetime: Duration,
+    ) -> Self {
+        let auth = Self::new(environment, credential);
+        *auth.cache.try_lock().expect("a new cache is free") = Some(CachedToken {
+            token,
+            refresh_at: refresh_at(lifetime),
+        });
+        auth
     }
 
     /// A token that is not due for refresh; fetches one when needed. Concurrent
@@ -140,11 +154,7 @@ impl Authenticator {
     }
 
     fn token_endpoint(&self, tenant_id: &str) -> String {
-        format!(
-            "{}/{}/oauth2/v2.0/token",
-            self.environment.azure_ad_endpoint,
-            escape_segment(tenant_id)
-        )
+        identity_url(&self.environment, tenant_id, "token")
     }
 
     async fn acquire(&self, events: &Events) -> Result<CachedToken, CoreError> {
@@ -152,6 +162,13 @@ impl Authenticator {
         let (request, what) = match &self.credential {
             Credential::AccessToken(_) => {
                 unreachable!("access tokens are returned before acquiring")
+            }
+            Credential::Delegated(user) => {
+                let tokens = user.refresh(&self.environment, events).await?;
+                return Ok(CachedToken {
+                    refresh_at: refresh_at(tokens.lifetime),
+                    token: tokens.access_token,
+                });
             }
             Credential::ClientSecret {
                 tenant_id,
@@ -213,79 +230,128 @@ impl Authenticator {
             }
         };
         events.verbose(format!("Requesting an app-only token from {what}"));
-        let response = request
-            .header("Accept", "application/json")
-            .timeout(crate::retry::current().client_timeout)
-            .send()
-            .await
-            .map_err(|e| {
-                auth_error(
-                    "IdentityEndpointUnreachable",
-                    format!(
-                        "Could not reach the identity endpoint {what}: {}",
-                        http::describe_transport(&e)
-                    ),
-                    "AuthenticationError",
-                )
-            })?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(|e| {
+        let (status, parsed) = send_identity_request(request, &what).await?;
+        if !status.is_success() {
+            return Err(identity_refusal(status, &parsed));
+        }
+        let (token, lifetime) = access_token_of(&parsed, &what)?;
+        events.verbose(format!("Got a token valid for {} s", lifetime.as_secs()));
+        Ok(CachedToken {
+            token,
+            refresh_at: refresh_at(lifetime),
+        })
+    }
+}
+
+/// An endpoint of the identity platform: `{authority}/{tenant}/oauth2/v2.0/{leaf}`.
+pub(crate) fn identity_url(environment: &Environment, tenant_id: &str, leaf: &str) -> String {
+    format!(
+        "{}/{}/oauth2/v2.0/{leaf}",
+        environment.azure_ad_endpoint,
+        escape_segment(tenant_id)
+    )
+}
+
+/// When to replace a token valid for `lifetime`: ahead of expiry, at most half its life.
+fn refresh_at(lifetime: Duration) -> Instant {
+    Instant::now() + lifetime - REFRESH_AHEAD.min(lifetime / 2)
+}
+
+pub(crate) fn auth_error(id: &str, message: String, category: &'static str) -> CoreError {
+    CoreError::Authentication {
+        error_id: id.to_string(),
+        message,
+        category,
+    }
+}
+
+/// Sends a request to the identity platform (`what` names it in errors) and reads
+/// its JSON answer, whatever the status.
+pub(crate) async fn send_identity_request(
+    request: reqwest::RequestBuilder,
+    what: &str,
+) -> Result<(reqwest::StatusCode, Value), CoreError> {
+    let response = request
+        .header("Accept", "application/json")
+        .timeout(crate::retry::current().client_timeout)
+        .send()
+        .await
+        .map_err(|e| {
             auth_error(
                 "IdentityEndpointUnreachable",
                 format!(
-                    "The identity endpoint {what} broke off its answer: {}",
+                    "Could not reach the identity endpoint {what}: {}",
                     http::describe_transport(&e)
                 ),
                 "AuthenticationError",
             )
         })?;
-        if body.len() > MAX_BODY_BYTES {
-            return Err(auth_error(
-                "InvalidTokenResponse",
-                format!("The identity endpoint {what} sent an oversized answer."),
-                "AuthenticationError",
-            ));
-        }
-        let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        if !status.is_success() {
-            let error = parsed
-                .get("error")
-                .and_then(Value::as_str)
-                .unwrap_or("token_request_failed");
-            let description = parsed
-                .get("error_description")
-                .and_then(Value::as_str)
-                .map(|d| d.lines().next().unwrap_or(d).to_string())
-                .unwrap_or_else(|| {
-                    format!("the identity endpoint answered {status} without an error description")
-                });
-            return Err(auth_error(
-                error,
-                format!(
-                    "The identity platform refused the sign-in ({status}): [{error}] {description}"
-                ),
-                "AuthenticationError",
-            ));
-        }
-        let token = parsed
-            .get("access_token")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                auth_error(
-                    "InvalidTokenResponse",
-                    format!("The identity endpoint {what} answered without an access_token."),
-                    "AuthenticationError",
-                )
-            })?;
-        let lifetime = token_lifetime(&parsed);
-        let ahead = REFRESH_AHEAD.min(lifetime / 2);
-        events.verbose(format!("Got a token valid for {} s", lifetime.as_secs()));
-        Ok(CachedToken {
-            token: SecretString::from(token.to_string()),
-            refresh_at: Instant::now() + lifetime - ahead,
-        })
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| {
+        auth_error(
+            "IdentityEndpointUnreachable",
+            format!(
+                "The identity endpoint {what} broke off its answer: {}",
+                http::describe_transport(&e)
+            ),
+            "AuthenticationError",
+        )
+    })?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(auth_error(
+            "InvalidTokenResponse",
+            format!("The identity endpoint {what} sent an oversized answer."),
+            "AuthenticationError",
+        ));
     }
+    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
+/// The identity platform's `error` code of a refusal.
+pub(crate) fn identity_error_code(parsed: &Value) -> &str {
+    parsed
+        .get("error")
+        .and_then(Value::as_str)
+        .unwrap_or("token_request_failed")
+}
+
+/// A refusal as an error record: `[error] first line of error_description`.
+pub(crate) fn identity_refusal(status: reqwest::StatusCode, parsed: &Value) -> CoreError {
+    let error = identity_error_code(parsed);
+    let description = parsed
+        .get("error_description")
+        .and_then(Value::as_str)
+        .map(|d| d.lines().next().unwrap_or(d).to_string())
+        .unwrap_or_else(|| {
+            format!("the identity endpoint answered {status} without an error description")
+        });
+    auth_error(
+        error,
+        format!("The identity platform refused the sign-in ({status}): [{error}] {description}"),
+        "AuthenticationError",
+    )
+}
+
+/// The access token of a successful answer, and how long it lives.
+pub(crate) fn access_token_of(
+    parsed: &Value,
+    what: &str,
+) -> Result<(SecretString, Duration), CoreError> {
+    let token = parsed
+        .get("access_token")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            auth_error(
+                "InvalidTokenResponse",
+                format!("The identity endpoint {what} answered without an access_token."),
+                "AuthenticationError",
+            )
+        })?;
+    Ok((
+        SecretString::from(token.to_string()),
+        token_lifetime(parsed),
+    ))
 }
 
 fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<url::Url, CoreError> {
@@ -427,6 +493,9 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
     };
     let kind = text("type").unwrap_or_default();
     match kind.as_str() {
+        "delegated" => Ok(Credential::Delegated(Box::new(
+            crate::user_signin::credential_from_args(args)?,
+        ))),
         "accessToken" => match secret {
             Some(Err(token)) => Ok(Credential::AccessToken(token)),
             _ => Err(CoreError::InvalidArgument(

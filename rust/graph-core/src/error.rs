@@ -40,6 +40,16 @@ pub enum CoreError {
     },
 }
 
+/// Error ids of a delegated sign-in, whose messages carry their own advice.
+const USER_SIGN_IN_ERRORS: &[&str] = &[
+    "SignInDeclined",
+    "DeviceCodeExpired",
+    "SignInTimedOut",
+    "SignInRequired",
+    "LoopbackListenerFailed",
+    "DelegatedPermissionNotSupported",
+];
+
 /// An error the service answered with.
 #[derive(Debug, Clone)]
 pub struct GraphError {
@@ -157,10 +167,13 @@ impl CoreError {
                 response_headers: g.response_headers.clone(),
                 response_body: g.response_body.clone(),
             }],
+            // A user's sign-in says in its message what to do; app-only failures point at the registration.
             CoreError::Authentication { error_id, category, .. } => vec![simple(
                 error_id,
                 category,
-                Some("Check the app registration (client id, tenant, secret or certificate) and its application permission Calls.InitiateGroupCall.All with admin consent."),
+                (!USER_SIGN_IN_ERRORS.contains(&error_id.as_str())).then_some(
+                    "Check the app registration (client id, tenant, secret or certificate) and its application permission Calls.InitiateGroupCall.All with admin consent.",
+                ),
             )],
             CoreError::Cancelled => vec![simple("Cancelled", "OperationStopped", None)],
             CoreError::Timeout(_) => vec![simple("Timeout", "OperationTimeout", None)],

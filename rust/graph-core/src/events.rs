@@ -84,6 +84,13 @@ impl Events {
         });
     }
 
+    /// A message for the person at the host (a device code to enter, say).
+    pub fn information(&self, message: impl Into<String>) {
+        self.send(Event::Information {
+            message: message.into(),
+        });
+    }
+
     pub fn result(&self, value: Value, response_headers: Option<Value>) {
         self.send(Event::Result {
             value,

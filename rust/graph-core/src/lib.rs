@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod browser;
 pub mod dispatch;
 pub mod error;
 pub mod events;
@@ -17,6 +18,7 @@ pub mod output;
 pub mod request;
 pub mod retry;
 pub mod session;
+pub mod user_signin;
 
 pub use error::CoreError;
 

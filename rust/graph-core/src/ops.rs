@@ -322,6 +322,9 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
     }
 
     let connection = session::connection()?;
+    if connection.context.auth_type == "Delegated" {
+        return Err(delegated_invite_refused());
+    }
     if connection.lacks_invite_role {
         return Err(missing_invite_role(&connection.context.scopes));
     }
@@ -367,6 +370,17 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
         Some(headers_json),
     );
     Ok(())
+}
+
+/// Graph grants the invite to applications only; a user's sign-in cannot carry it.
+fn delegated_invite_refused() -> CoreError {
+    CoreError::Authentication {
+        error_id: "DelegatedPermissionNotSupported".into(),
+        message: format!(
+            "Inviting participants needs the application permission {INVITE_ROLE}; Graph has no delegated permission for it, so a user's sign-in (Connect-MgGraph -Scopes) cannot invite. Nothing was sent. Connect app-only instead: Connect-MgGraph -ClientSecretCredential <PSCredential> -TenantId <tenant>, -CertificateThumbprint, -Identity, -EnvironmentVariable, or -AccessToken with an app-only token."
+        ),
+        category: "PermissionDenied",
+    }
 }
 
 /// The invite needs an application permission the connected token does not carry.

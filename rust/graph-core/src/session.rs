@@ -355,6 +355,8 @@ pub struct Context {
     pub certificate_subject_name: Option<String>,
     pub context_scope: String,
     pub environment: String,
+    /// The signed-in user (delegated sign-in only).
+    pub account: Option<String>,
     pub app_name: Option<String>,
     pub client_timeout: String,
     pub managed_identity_id: Option<String>,
@@ -393,6 +395,12 @@ pub async fn connect(
         // Microsoft's -ClientTimeout sets the request context's timeout.
         retry::update(None, None, None, Some(timeout.as_secs_f64()))?;
     }
+    let credential = match credential {
+        Credential::Delegated(user) => {
+            return crate::user_signin::connect_user(*user, environment, &options, events).await
+        }
+        other => other,
+    };
     let (client_id, tenant_id, managed_identity_id, kind) = match &credential {
         Credential::AccessToken(token) => {
             if token.expose_secret().contains(['\r', '\n', '\0', ' ']) {
@@ -424,6 +432,7 @@ pub async fn connect(
             client_id.clone(),
             "ManagedIdentity",
         ),
+        Credential::Delegated(_) => unreachable!("user sign-in is connected above"),
     };
     let auth = Arc::new(Authenticator::new(environment.clone(), credential));
     let token = auth.token(events).await?;
@@ -462,13 +471,19 @@ pub async fn connect(
         app_name: claim("app_displayname"),
         client_timeout: retry::timespan(retry::current().client_timeout),
         managed_identity_id,
+        account: None,
     };
-    *write(&SESSION) = Some(Connection {
+    install(Connection {
         auth,
         context: context.clone(),
         lacks_invite_role,
     });
     Ok(context)
+}
+
+/// Makes `connection` the session's; the one it replaces is dropped (its secrets zeroed).
+pub(crate) fn install(connection: Connection) {
+    *write(&SESSION) = Some(connection);
 }
 
 /// Forgets the connection; its secrets and tokens are zeroed as they are dropped.

@@ -181,6 +181,35 @@ async fn admit(
     Ok(incoming)
 }
 
+/// `GET /me`: the signed-in user of a delegated token; app-only tokens have none.
+pub(crate) async fn me(
+    State(state): State<Arc<AppState>>,
+    Path(_version): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, Response> {
+    let incoming = admit(&state, &method, &uri, &headers, &Bytes::new(), None).await?;
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let user = state.lock().identity.user_of(token);
+    Ok(with_ids(
+        match user {
+            Some(user) => (StatusCode::OK, Json(user)).into_response(),
+            None => graph_error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                "/me request is only valid with delegated authentication flow.",
+                incoming.crid(),
+            ),
+        },
+        incoming.crid(),
+    ))
+}
+
 pub(crate) async fn get_call(
     State(state): State<Arc<AppState>>,
     Path((version, call_id)): CallPath,

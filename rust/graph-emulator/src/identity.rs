@@ -1,6 +1,7 @@
 //! The identity platform's side: app registrations, the v2.0 token endpoint
 //! (client secret and client-assertion JWT), managed-identity endpoints, and
-//! the tokens it issued, which the invite endpoint then accepts.
+//! the tokens it issued, which the invite endpoint then accepts. User sign-in
+//! lives in `delegated`.
 //!
 //! Errors follow the identity platform's shape (`invalid_client` with an
 //! `AADSTS…` description), so clients can be tested against them.
@@ -16,6 +17,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+
+use crate::delegated::{jwt, Delegated};
 
 /// The application permission the invite action needs.
 pub const INVITE_ROLE: &str = "Calls.InitiateGroupCall.All";
@@ -70,20 +73,23 @@ struct RegisteredCert {
 }
 
 pub(crate) struct App {
-    registration: AppRegistration,
+    pub(crate) registration: AppRegistration,
     cert: Option<RegisteredCert>,
 }
 
 pub(crate) struct IssuedToken {
-    roles: Vec<String>,
-    expires_at: SystemTime,
+    pub(crate) roles: Vec<String>,
+    pub(crate) expires_at: SystemTime,
+    /// The signed-in user, for delegated tokens.
+    pub(crate) user: Option<String>,
 }
 
 #[derive(Default)]
 pub(crate) struct Identity {
-    apps: Vec<App>,
-    tokens: HashMap<String, IssuedToken>,
+    pub(crate) apps: Vec<App>,
+    pub(crate) tokens: HashMap<String, IssuedToken>,
     managed: Option<ManagedIdentity>,
+    pub(crate) delegated: Delegated,
 }
 
 /// What the invite endpoint thinks of a bearer token.
@@ -152,24 +158,20 @@ impl Identity {
             "tid": tenant, "appid": client_id, "oid": uuid::Uuid::new_v4().to_string(),
             "roles": roles, "app_displayname": name,
         });
-        // Shaped like a JWT so clients can read its claims; its signature means nothing.
-        let token = format!(
-            "{}.{}.{}",
-            URL_SAFE_NO_PAD.encode(r#"{"typ":"JWT","alg":"none"}"#),
-            URL_SAFE_NO_PAD.encode(claims.to_string()),
-            URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
-        );
+        let token = jwt(&claims);
         self.tokens.insert(
             token.clone(),
             IssuedToken {
                 roles: roles.to_vec(),
                 expires_at: SystemTime::now() + Duration::from_secs(lifetime),
+                user: None,
             },
         );
         json!({"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token})
     }
 
-    /// The v2.0 token endpoint: `POST /{tenant}/oauth2/v2.0/token`, client credentials only.
+    /// The v2.0 token endpoint: `POST /{tenant}/oauth2/v2.0/token`: client
+    /// credentials here, the user grants in `delegated`.
     pub(crate) fn token_endpoint(
         &mut self,
         tenant: &str,
@@ -177,13 +179,21 @@ impl Identity {
         form: &HashMap<String, String>,
     ) -> Response {
         let field = |name: &str| form.get(name).map(String::as_str);
-        if field("grant_type") != Some("client_credentials") {
-            return aad_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                70003,
-                "The app requested an unsupported grant type; use client_credentials.",
-            );
+        match field("grant_type") {
+            Some("client_credentials") => {}
+            Some("urn:ietf:params:oauth:grant-type:device_code") => {
+                return self.device_code_grant(form)
+            }
+            Some("authorization_code") => return self.authorization_code_grant(form),
+            Some("refresh_token") => return self.refresh_token_grant(form),
+            _ => {
+                return aad_error(
+                    StatusCode::BAD_REQUEST,
+                    "unsupported_grant_type",
+                    70003,
+                    "The app requested an unsupported grant type.",
+                )
+            }
         }
         if !self
             .apps
@@ -293,14 +303,14 @@ impl Identity {
     }
 }
 
-fn unix_now() -> u64 {
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
 }
 
-fn aad_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
+pub(crate) fn aad_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
     let trace = uuid::Uuid::new_v4().to_string();
     let correlation = uuid::Uuid::new_v4().to_string();
     let body = json!({

@@ -6,9 +6,13 @@
 //! the next answers for a call id through its control endpoint (`/_emulator`).
 
 mod calls;
+mod delegated;
+mod follow;
 mod identity;
 mod tls;
 
+pub use delegated::{SignInScript, GRAPH_POWERSHELL_CLIENT_ID};
+pub use follow::follow;
 pub use identity::{AppRegistration, ManagedIdentity, INVITE_ROLE};
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -208,6 +212,16 @@ impl RunningEmulator {
         self.state.lock().identity.register(app)
     }
 
+    /// Every access token issued so far (suites check none of them leaks).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.lock().identity.issued()
+    }
+
+    /// What the user does at the next delegated sign-in.
+    pub fn script_signin(&self, script: SignInScript) {
+        self.state.lock().identity.delegated.push_script(script);
+    }
+
     pub fn expire_tokens(&self) {
         self.state.lock().identity.expire_all();
     }
@@ -325,6 +339,11 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/{version}/reports/{report}", get(calls::report))
         .route("/_emulator/calls", post(calls::create_call))
         .route("/{tenant}/oauth2/v2.0/token", post(token))
+        .route("/{tenant}/oauth2/v2.0/devicecode", post(device_code))
+        .route("/{tenant}/oauth2/v2.0/authorize", get(authorize))
+        .route("/devicelogin", get(device_login_page))
+        .route("/{version}/me", get(calls::me))
+        .route("/_emulator/signin", post(script_signin))
         .route("/msi/token", get(managed_identity_app_service))
         .route(
             "/metadata/identity/oauth2/token",
@@ -345,7 +364,14 @@ fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-const MASKED_FIELDS: &[&str] = &["client_secret", "client_assertion"];
+const MASKED_FIELDS: &[&str] = &[
+    "client_secret",
+    "client_assertion",
+    "refresh_token",
+    "code",
+    "code_verifier",
+    "device_code",
+];
 
 /// Headers as the record keeps them: lower-case names, and never a credential.
 fn recorded_headers(headers: &HeaderMap) -> HashMap<String, String> {
@@ -385,6 +411,43 @@ fn record(
     });
 }
 
+/// Records an identity request with its secrets masked, and returns its form.
+fn record_form(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> HashMap<String, String> {
+    let form: HashMap<String, String> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+    let masked: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| {
+            let shown = if MASKED_FIELDS.contains(&k.as_str()) {
+                "***"
+            } else {
+                v.as_str()
+            };
+            (k.as_str(), shown)
+        })
+        .collect();
+    let masked_text = serde_urlencoded::to_string(&masked).unwrap_or_default();
+    let masked_json = masked
+        .iter()
+        .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+        .collect();
+    record(
+        state,
+        "token",
+        method,
+        uri,
+        headers,
+        Value::Object(masked_json),
+        masked_text,
+    );
+    form
+}
+
 async fn token(
     State(state): State<Arc<AppState>>,
     Path(tenant): Path<String>,
@@ -393,34 +456,7 @@ async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let masked: serde_json::Map<String, Value> = form
-        .iter()
-        .map(|(k, v)| {
-            let shown = if MASKED_FIELDS.contains(&k.as_str()) {
-                "***".to_string()
-            } else {
-                v.clone()
-            };
-            (k.clone(), Value::String(shown))
-        })
-        .collect();
-    let masked_text = serde_urlencoded::to_string(
-        masked
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str().unwrap_or("")))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
-    record(
-        &state,
-        "token",
-        &method,
-        &uri,
-        &headers,
-        Value::Object(masked),
-        masked_text,
-    );
+    let form = record_form(&state, &method, &uri, &headers, &body);
     // The audience a client assertion must name: this endpoint's own URL.
     let endpoint = format!("{}{}", state.base_url, uri.path());
     let response = state
@@ -428,6 +464,62 @@ async fn token(
         .identity
         .token_endpoint(&tenant, &endpoint, &form);
     response
+}
+
+async fn device_code(
+    State(state): State<Arc<AppState>>,
+    Path(tenant): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = record_form(&state, &method, &uri, &headers, &body);
+    let response = state
+        .lock()
+        .identity
+        .device_code_endpoint(&tenant, &state.base_url, &form);
+    response
+}
+
+async fn authorize(
+    State(state): State<Arc<AppState>>,
+    Path(tenant): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut shown = query.clone();
+    shown.remove("state");
+    let text = serde_urlencoded::to_string(&shown).unwrap_or_default();
+    record(
+        &state,
+        "authorize",
+        &method,
+        &uri,
+        &headers,
+        json!(shown),
+        text,
+    );
+    let response = state.lock().identity.authorize_endpoint(&tenant, &query);
+    response
+}
+
+async fn device_login_page() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<html><body>Enter the code (the emulator's user signs in as scripted at /_emulator/signin).</body></html>",
+    )
+        .into_response()
+}
+
+async fn script_signin(
+    State(state): State<Arc<AppState>>,
+    Json(script): Json<SignInScript>,
+) -> StatusCode {
+    state.lock().identity.delegated.push_script(script);
+    StatusCode::NO_CONTENT
 }
 
 async fn managed_identity_app_service(

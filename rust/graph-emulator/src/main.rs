@@ -1,13 +1,13 @@
 //! `graph-emulator --port 0 --token T [--tls-dir DIR]`: prints its base URL on the
 //! first line (and, with TLS, `ca: <path>` on the second), then serves until killed.
+//! `graph-emulator --follow URL` acts as the browser of a test's sign-in instead.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 
 use graph_emulator::{spawn, EmulatorConfig};
 
-const USAGE: &str =
-    "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN] [--tls-dir DIR]";
+const USAGE: &str = "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN] [--tls-dir DIR]\n       graph-emulator --follow URL";
 
 fn main() {
     let mut config = EmulatorConfig::default();
@@ -36,6 +36,13 @@ fn main() {
             }
             "--token" => config.token = value("--token"),
             "--tls-dir" => config.tls_dir = Some(value("--tls-dir").into()),
+            "--follow" => match graph_emulator::follow(&value("--follow")) {
+                Ok(_) => return,
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(1)
+                }
+            },
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return;

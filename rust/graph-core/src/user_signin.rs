@@ -1,0 +1,595 @@
+//! Delegated sign-in, as a public client: a person signs in with a device code
+//! (RFC 8628) or in the browser (authorization code with PKCE S256, RFC 7636,
+//! answered on a loopback listener, RFC 8252), and the refresh token keeps the
+//! session going. Microsoft's module does this with MSAL; the protocol is small.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use std::sync::Arc;
+
+use crate::auth::{
+    access_token_of, auth_error, identity_error_code, identity_refusal, identity_url, jwt_claims,
+    send_identity_request, Authenticator, Credential,
+};
+use crate::browser;
+use crate::error::CoreError;
+use crate::events::Events;
+use crate::http;
+use crate::request::check_segment;
+use crate::retry;
+use crate::session::{self, ConnectOptions, Connection, Context, Environment};
+
+/// Microsoft Graph PowerShell's public client id, Microsoft's default for `-Scopes`.
+pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+/// Microsoft's bound on an interactive sign-in when `-ClientTimeout` is not given.
+pub const DEFAULT_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(120);
+/// Scopes every delegated sign-in asks for: the id token and a refresh token.
+const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access"];
+/// RFC 8628: the interval when the server names none, and what `slow_down` adds.
+const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// How the person signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFlow {
+    Browser,
+    DeviceCode,
+}
+
+impl SignInFlow {
+    /// Microsoft's TokenCredentialType for it.
+    pub fn credential_type(self) -> &'static str {
+        match self {
+            SignInFlow::Browser => "InteractiveBrowser",
+            SignInFlow::DeviceCode => "DeviceCode",
+        }
+    }
+}
+
+/// A signed-in user: who, for which app and scopes, and the refresh token
+/// (zeroed when replaced or dropped).
+pub struct UserCredential {
+    pub tenant_id: String,
+    pub client_id: String,
+    /// The Graph scopes asked for (as given, without the OpenID ones).
+    pub scopes: Vec<String>,
+    pub flow: SignInFlow,
+    /// A command to open the browser with, instead of `$BROWSER` or the system's.
+    pub browser_command: Option<String>,
+    refresh_token: Mutex<Option<SecretString>>,
+}
+
+/// What a sign-in or a refresh produced.
+pub struct UserTokens {
+    pub access_token: SecretString,
+    pub lifetime: Duration,
+    /// The signed-in account (`preferred_username` of the id token, or `upn`).
+    pub account: Option<String>,
+}
+
+impl UserCredential {
+    pub fn new(
+        tenant_id: String,
+        client_id: String,
+        scopes: Vec<String>,
+        flow: SignInFlow,
+        browser_command: Option<String>,
+    ) -> Self {
+        Self {
+            tenant_id,
+            client_id,
+            scopes,
+            flow,
+            browser_command,
+            refresh_token: Mutex::new(None),
+        }
+    }
+
+    pub fn has_refresh_token(&self) -> bool {
+        self.lock_refresh().is_some()
+    }
+
+    fn lock_refresh(&self) -> std::sync::MutexGuard<'_, Option<SecretString>> {
+        self.refresh_token.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The scope parameter: each Graph scope qualified with the environment's
+    /// Graph resource, then the OpenID scopes.
+    fn scope_parameter(&self, environment: &Environment) -> String {
+        self.scopes
+            .iter()
+            .map(|s| {
+                if s.contains("://") || OIDC_SCOPES.contains(&s.as_str()) {
+                    s.clone()
+                } else {
+                    format!("{}/{s}", environment.graph_endpoint)
+                }
+            })
+            .chain(OIDC_SCOPES.iter().map(|s| s.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Reads a token answer and keeps its (rotated) refresh token.
+    fn accept(&self, parsed: &Value, what: &str) -> Result<UserTokens, CoreError> {
+        let (access_token, lifetime) = access_token_of(parsed, what)?;
+        if let Some(refresh) = parsed.get("refresh_token").and_then(Value::as_str) {
+            // The old one is zeroed as it is dropped.
+            *self.lock_refresh() = Some(SecretString::from(refresh.to_string()));
+        }
+        let id_claims = parsed
+            .get("id_token")
+            .and_then(Value::as_str)
+            .map(jwt_claims)
+            .unwrap_or_default();
+        let access_claims = jwt_claims(access_token.expose_secret());
+        let account = ["preferred_username", "upn", "unique_name"]
+            .iter()
+            .find_map(|name| {
+                id_claims
+                    .get(*name)
+                    .or_else(|| access_claims.get(*name))
+                    .and_then(Value::as_str)
+            })
+            .map(str::to_string);
+        Ok(UserTokens {
+            access_token,
+            lifetime,
+            account,
+        })
+    }
+
+    /// A new access token from the refresh token, without the user. Fails with
+    /// `interaction_required`-style errors when the user must sign in again.
+    pub async fn refresh(
+        &self,
+        environment: &Environment,
+        events: &Events,
+    ) -> Result<UserTokens, CoreError> {
+        let url = identity_url(environment, &self.tenant_id, "token");
+        let refresh = self.lock_refresh().clone().ok_or_else(|| {
+            auth_error(
+                "SignInRequired",
+                "The sign-in has no refresh token; run Connect-MgGraph again.".into(),
+                "AuthenticationError",
+            )
+        })?;
+        let scope = self.scope_parameter(environment);
+        let form = [
+            ("client_id", self.client_id.as_str()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.expose_secret()),
+            ("scope", scope.as_str()),
+        ];
+        events.verbose(format!("Refreshing the user's token at {url}"));
+        let (status, parsed) =
+            send_identity_request(http::client()?.post(&url).form(&form), &url).await?;
+        if !status.is_success() {
+            return Err(identity_refusal(status, &parsed));
+        }
+        self.accept(&parsed, &url)
+    }
+
+    /// Signs the user in interactively: the browser (falling back to a device
+    /// code where none can be opened) or a device code, within `timeout`.
+    pub async fn sign_in(
+        &mut self,
+        environment: &Environment,
+        timeout: Duration,
+        events: &Events,
+    ) -> Result<UserTokens, CoreError> {
+        let work = async {
+            if self.flow == SignInFlow::Browser {
+                match self.browser_sign_in(environment, events).await {
+                    Err(SignInProblem::NoBrowser(why)) => {
+                        events.warning(format!(
+                            "Could not open a web browser ({why}); signing in with a device code instead."
+                        ));
+                        self.flow = SignInFlow::DeviceCode;
+                    }
+                    Err(SignInProblem::Failed(error)) => return Err(error),
+                    Ok(tokens) => return Ok(tokens),
+                }
+            }
+            self.device_code_sign_in(environment, events).await
+        };
+        tokio::time::timeout(timeout, work).await.unwrap_or_else(|_| {
+            Err(auth_error(
+                "SignInTimedOut",
+                format!(
+                    "The sign-in did not complete within {} s (ClientTimeout). Run Connect-MgGraph again and finish signing in, or give a longer -ClientTimeout.",
+                    timeout.as_secs_f64()
+                ),
+                "OperationTimeout",
+            ))
+        })
+    }
+
+    async fn device_code_sign_in(
+        &self,
+        environment: &Environment,
+        events: &Events,
+    ) -> Result<UserTokens, CoreError> {
+        let url = identity_url(environment, &self.tenant_id, "devicecode");
+        let scope = self.scope_parameter(environment);
+        let form = [
+            ("client_id", self.client_id.as_str()),
+            ("scope", scope.as_str()),
+        ];
+        events.verbose(format!("Requesting a device code from {url}"));
+        let (status, parsed) =
+            send_identity_request(http::client()?.post(&url).form(&form), &url).await?;
+        if !status.is_success() {
+            return Err(identity_refusal(status, &parsed));
+        }
+        let text = |name: &str| parsed.get(name).and_then(Value::as_str).unwrap_or("");
+        let device_code = SecretString::from(text("device_code").to_string());
+        if device_code.expose_secret().is_empty() {
+            return Err(auth_error(
+                "InvalidDeviceCodeResponse",
+                format!("The identity endpoint {url} answered without a device_code."),
+                "AuthenticationError",
+            ));
+        }
+        let seconds = |name: &str| {
+            parsed
+                .get(name)
+                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+        };
+        let mut interval = seconds("interval")
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_POLL_INTERVAL);
+        let expires_at = Instant::now() + Duration::from_secs(seconds("expires_in").unwrap_or(900));
+        let message = match text("message") {
+            "" => format!(
+                "To sign in, use a web browser to open the page {} and enter the code {} to authenticate.",
+                text("verification_uri"),
+                text("user_code")
+            ),
+            message => message.to_string(),
+        };
+        events.information(message);
+        let token_url = identity_url(environment, &self.tenant_id, "token");
+        loop {
+            tokio::time::sleep(interval).await;
+            if Instant::now() >= expires_at {
+                return Err(code_expired());
+            }
+            let form = [
+                ("client_id", self.client_id.as_str()),
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", device_code.expose_secret()),
+            ];
+            let (status, parsed) =
+                send_identity_request(http::client()?.post(&token_url).form(&form), &token_url)
+                    .await?;
+            if status.is_success() {
+                return self.accept(&parsed, &token_url);
+            }
+            match identity_error_code(&parsed) {
+                "authorization_pending" => {}
+                "slow_down" => {
+                    interval += SLOW_DOWN_STEP;
+                    events.verbose(format!(
+                        "The identity platform asks to poll more slowly: every {} s now.",
+                        interval.as_secs()
+                    ));
+                }
+                "expired_token" | "code_expired" => return Err(code_expired()),
+                "authorization_declined" | "access_denied" => return Err(declined(&parsed)),
+                _ => return Err(identity_refusal(status, &parsed)),
+            }
+        }
+    }
+
+    async fn browser_sign_in(
+        &self,
+        environment: &Environment,
+        events: &Events,
+    ) -> Result<UserTokens, SignInProblem> {
+        let listener = browser::LoopbackListener::bind()
+            .await
+            .map_err(SignInProblem::NoBrowser)?;
+        let redirect_uri = listener.redirect_uri();
+        let verifier = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+        let challenge = URL_SAFE_NO_PAD.encode(ring::digest::digest(
+            &ring::digest::SHA256,
+            verifier.as_bytes(),
+        ));
+        let state = URL_SAFE_NO_PAD.encode(random_bytes::<16>()?);
+        let scope = self.scope_parameter(environment);
+        let authorize = url::Url::parse_with_params(
+            &identity_url(environment, &self.tenant_id, "authorize"),
+            &[
+                ("client_id", self.client_id.as_str()),
+                ("response_type", "code"),
+                ("redirect_uri", redirect_uri.as_str()),
+                ("scope", scope.as_str()),
+                ("state", state.as_str()),
+                ("code_challenge", challenge.as_str()),
+                ("code_challenge_method", "S256"),
+                ("prompt", "select_account"),
+            ],
+        )
+        .map_err(|e| {
+            SignInProblem::Failed(CoreError::InvalidArgument(format!(
+                "the sign-in address could not be built: {e}"
+            )))
+        })?;
+        events.verbose(format!(
+            "Waiting for the sign-in's answer on {redirect_uri} (listening on 127.0.0.1 only)."
+        ));
+        // The opener may wait on the page it opens (a test's follower does): listen meanwhile.
+        let waiting = listener.answer(&state, events);
+        tokio::pin!(waiting);
+        let answer = tokio::select! {
+            opened = browser::open(authorize.as_str(), self.browser_command.as_deref()) => {
+                opened.map_err(SignInProblem::NoBrowser)?;
+                events.information(
+                    "Opened the sign-in page in your web browser; finish signing in there.".to_string(),
+                );
+                waiting.await
+            }
+            answer = &mut waiting => answer,
+        };
+        let code = match answer {
+            Ok(browser::Answer::Code(code)) => code,
+            Ok(browser::Answer::Refused { error, description }) => {
+                return Err(SignInProblem::Failed(declined(&serde_json::json!({
+                    "error": error, "error_description": description
+                }))))
+            }
+            Err(problem) => {
+                return Err(SignInProblem::Failed(auth_error(
+                    "LoopbackListenerFailed",
+                    format!("Waiting for the browser's answer failed: {problem}"),
+                    "AuthenticationError",
+                )))
+            }
+        };
+        let token_url = identity_url(environment, &self.tenant_id, "token");
+        let form = [
+            ("client_id", self.client_id.as_str()),
+            ("grant_type", "authorization_code"),
+            ("code", code.expose_secret()),
+            ("redirect_uri", redirect_uri.as_str()),
+            ("code_verifier", verifier.as_str()),
+            ("scope", scope.as_str()),
+        ];
+        let client = http::client().map_err(SignInProblem::Failed)?;
+        let (status, parsed) =
+            send_identity_request(client.post(&token_url).form(&form), &token_url)
+                .await
+                .map_err(SignInProblem::Failed)?;
+        if !status.is_success() {
+            return Err(SignInProblem::Failed(identity_refusal(status, &parsed)));
+        }
+        self.accept(&parsed, &token_url)
+            .map_err(SignInProblem::Failed)
+    }
+}
+
+/// Why the browser sign-in did not give tokens: no browser (fall back), or a failure.
+enum SignInProblem {
+    NoBrowser(String),
+    Failed(CoreError),
+}
+
+impl From<CoreError> for SignInProblem {
+    fn from(error: CoreError) -> Self {
+        SignInProblem::Failed(error)
+    }
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], CoreError> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; N];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| {
+            auth_error(
+                "NoRandomness",
+                "The system's random number generator failed.".into(),
+                "AuthenticationError",
+            )
+        })?;
+    Ok(bytes)
+}
+
+fn code_expired() -> CoreError {
+    auth_error(
+        "DeviceCodeExpired",
+        "The device code expired before the sign-in was finished. Run Connect-MgGraph again and enter the new code."
+            .into(),
+        "AuthenticationError",
+    )
+}
+
+fn declined(parsed: &Value) -> CoreError {
+    let description = parsed
+        .get("error_description")
+        .and_then(Value::as_str)
+        .map(|d| d.lines().next().unwrap_or(d))
+        .unwrap_or("the user declined");
+    auth_error(
+        "SignInDeclined",
+        format!(
+            "The sign-in was declined ([{}] {description}). Nothing was connected.",
+            identity_error_code(parsed)
+        ),
+        "AuthenticationError",
+    )
+}
+
+/// `Connect-MgGraph -Scopes`: reuses the current sign-in when it already has
+/// the scopes (same environment, app and tenant), else signs in interactively
+/// for the scopes of both (consent upgrade), then makes it the session's.
+pub async fn connect_user(
+    mut user: UserCredential,
+    environment: Environment,
+    options: &ConnectOptions,
+    events: &Events,
+) -> Result<Context, CoreError> {
+    if let Ok(current) = session::connection() {
+        if let Credential::Delegated(signed_in) = &current.auth.credential {
+            let same_sign_in = current.auth.environment.name == environment.name
+                && signed_in.client_id == user.client_id
+                && signed_in.tenant_id.eq_ignore_ascii_case(&user.tenant_id);
+            if same_sign_in {
+                let has = |scope: &String| {
+                    current
+                        .context
+                        .scopes
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(scope))
+                };
+                if user.scopes.iter().all(has) {
+                    events.verbose(format!(
+                        "Already signed in as {} with these scopes; keeping that sign-in.",
+                        current.context.account.as_deref().unwrap_or("the user")
+                    ));
+                    return Ok(current.context);
+                }
+                let mut wanted = signed_in.scopes.clone();
+                wanted.extend(user.scopes.iter().cloned());
+                user.scopes = parse_scopes(&wanted);
+                events.verbose(format!(
+                    "Asking for consent to more scopes: {}.",
+                    user.scopes.join(", ")
+                ));
+            }
+        }
+    }
+    let timeout = options.client_timeout.unwrap_or(DEFAULT_SIGN_IN_TIMEOUT);
+    let tokens = user.sign_in(&environment, timeout, events).await?;
+    let claims = jwt_claims(tokens.access_token.expose_secret());
+    let claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
+    let context = Context {
+        client_id: Some(user.client_id.clone()),
+        tenant_id: claim("tid").or_else(|| Some(user.tenant_id.clone())),
+        scopes: claim("scp")
+            .map(|s| {
+                s.split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_else(|| user.scopes.clone()),
+        auth_type: "Delegated".into(),
+        token_credential_type: user.flow.credential_type().into(),
+        certificate_thumbprint: None,
+        certificate_subject_name: None,
+        context_scope: "Process".into(),
+        environment: environment.name.clone(),
+        app_name: claim("app_displayname"),
+        client_timeout: retry::timespan(retry::current().client_timeout),
+        managed_identity_id: None,
+        account: tokens.account,
+    };
+    let auth = Authenticator::with_token(
+        environment,
+        Credential::Delegated(Box::new(user)),
+        tokens.access_token,
+        tokens.lifetime,
+    );
+    session::install(Connection {
+        auth: Arc::new(auth),
+        context: context.clone(),
+        lacks_invite_role: false,
+    });
+    Ok(context)
+}
+
+/// Reads `Connect-MgGraph -Scopes` arguments: Microsoft's defaults for the
+/// client (Microsoft Graph PowerShell), the tenant (`common`) and the scopes (`User.Read`).
+pub fn credential_from_args(args: &Value) -> Result<UserCredential, CoreError> {
+    let text = |name: &str| {
+        args.get(name)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let tenant_id = text("tenantId").unwrap_or_else(|| "common".into());
+    check_segment("TenantId", &tenant_id)?;
+    let client_id = text("clientId").unwrap_or_else(|| DEFAULT_CLIENT_ID.into());
+    check_segment("ClientId", &client_id)?;
+    let given: Vec<String> = args
+        .get("scopes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut scopes = parse_scopes(&given);
+    if scopes.is_empty() {
+        scopes.push("User.Read".into());
+    }
+    let flow = if args.get("useDeviceCode").and_then(Value::as_bool) == Some(true) {
+        SignInFlow::DeviceCode
+    } else {
+        SignInFlow::Browser
+    };
+    Ok(UserCredential::new(
+        tenant_id,
+        client_id,
+        scopes,
+        flow,
+        text("browserCommand"),
+    ))
+}
+
+/// Graph scopes from `-Scopes`: comma-separated or an array, trimmed, no duplicates.
+pub fn parse_scopes(values: &[String]) -> Vec<String> {
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in values.iter().flat_map(|v| v.split(',')).map(str::trim) {
+        if !scope.is_empty() && !scopes.iter().any(|s| s.eq_ignore_ascii_case(scope)) {
+            scopes.push(scope.to_string());
+        }
+    }
+    scopes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_are_split_trimmed_and_deduplicated() {
+        let given = vec![
+            "User.Read.All, Group.Read.All".to_string(),
+            " user.read.all ".to_string(),
+            String::new(),
+            "Mail.Send".to_string(),
+        ];
+        assert_eq!(
+            parse_scopes(&given),
+            vec!["User.Read.All", "Group.Read.All", "Mail.Send"]
+        );
+    }
+
+    #[test]
+    fn the_scope_parameter_names_the_environments_graph() {
+        let user = UserCredential::new(
+            "common".into(),
+            DEFAULT_CLIENT_ID.into(),
+            vec!["User.Read".into(), "https://other.test/x".into()],
+            SignInFlow::DeviceCode,
+            None,
+        );
+        let environment = crate::session::find_environment("Global").unwrap();
+        assert_eq!(
+            user.scope_parameter(&environment),
+            "https://graph.microsoft.com/User.Read https://other.test/x openid profile offline_access"
+        );
+    }
+}
