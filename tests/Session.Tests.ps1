@@ -84,16 +84,6 @@ Describe 'Connect-MgGraph -AccessToken' {
     }
 }
 
-Describe 'Delegated sign-in' {
-    It 'Connect-MgGraph -Scopes says invite needs application permissions and how to connect app-only' {
-        $err = { Connect-MgGraph -Scopes 'Calls.InitiateGroupCall.All' } | Should -Throw -PassThru
-        $err.Exception.Message | Should -Match 'application permission'
-        $err.Exception.Message | Should -Match 'Connect-MgGraph -AccessToken'
-        $err.FullyQualifiedErrorId | Should -BeLike 'DelegatedAuthenticationNotSupported,*'
-        Get-MgContext | Should -BeNullOrEmpty
-    }
-}
-
 Describe 'Disconnect-MgGraph' {
     It 'returns the context it signed out from, then Get-MgContext is empty' {
         Connect-MgGraph -Environment Local -AccessToken (ConvertTo-SecureString 'tok' -AsPlainText -Force) -NoWelcome

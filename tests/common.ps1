@@ -51,6 +51,11 @@ function Get-EmulatorIssuedToken($Emulator) {
     Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/tokens" | ForEach-Object { $_ }
 }
 
+function Set-EmulatorSignIn($Emulator, [hashtable] $Script) {
+    # What the emulator's user does at the next delegated sign-in (approve, deny, stall, expire).
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/_emulator/signin" -ContentType 'application/json' -Body ($Script | ConvertTo-Json) | Out-Null
+}
+
 function Invoke-EmulatorTokenExpiry($Emulator) {
     Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/_emulator/tokens/expire" | Out-Null
 }

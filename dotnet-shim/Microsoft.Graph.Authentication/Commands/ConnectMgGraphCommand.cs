@@ -9,8 +9,9 @@ using Microsoft.Graph.PowerShell.Authentication;
 namespace GraphRust.Authentication.Commands
 {
     /// <summary>
-    /// Connects the session to Graph, app-only (invite needs an application permission):
-    /// an access token, a client secret, a certificate, environment variables or a managed identity.
+    /// Connects the session to Graph: as a user (-Scopes, in the browser or with a device code), or
+    /// app-only with an access token, a client secret, a certificate, environment variables or a
+    /// managed identity. The invite needs app-only: Graph grants it to applications alone.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "MgGraph", DefaultParameterSetName = UserSet)]
     [Alias("Connect-Graph")]
@@ -26,6 +27,9 @@ namespace GraphRust.Authentication.Commands
 
         [Parameter(ParameterSetName = UserSet, Position = 0)]
         public string[]? Scopes { get; set; }
+
+        /// <summary>$env:BROWSER as PowerShell sees it (.NET keeps its own copy of the environment on Unix).</summary>
+        private static string? BrowserCommand => System.Environment.GetEnvironmentVariable("BROWSER");
 
         [Parameter(ParameterSetName = UserSet, Position = 1)]
         [Parameter(ParameterSetName = CertificateSet, Position = 1, Mandatory = true)]
@@ -89,21 +93,6 @@ namespace GraphRust.Authentication.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == UserSet)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new NotSupportedException(
-                        "Delegated (user) sign-in is not supported: inviting participants to a call needs the application permission " +
-                        "Calls.InitiateGroupCall.All, which Graph grants to apps only. Connect app-only instead: " +
-                        "Connect-MgGraph -ClientSecretCredential <PSCredential> -TenantId <tenant>; " +
-                        "Connect-MgGraph -ClientId <app id> -TenantId <tenant> -CertificateThumbprint <thumbprint> (or -CertificateSubjectName, -Certificate); " +
-                        "Connect-MgGraph -Identity (a managed identity); Connect-MgGraph -EnvironmentVariable; " +
-                        "or Connect-MgGraph -AccessToken <SecureString> with an app-only token."),
-                    "DelegatedAuthenticationNotSupported",
-                    ErrorCategory.AuthenticationError,
-                    null));
-            }
-
             if (ParameterSetName == SecretSet && ClientSecretCredential is null)
             {
                 ThrowTerminatingError(new ErrorRecord(
@@ -144,9 +133,12 @@ namespace GraphRust.Authentication.Commands
 
             if (connected && !NoWelcome && context is JsonElement c)
             {
-                string how = c.GetProperty("AuthType").GetString() == "AppOnly"
-                    ? $"apponly access using {c.GetProperty("ClientId").GetString() ?? "a managed identity"}"
-                    : "userprovidedaccesstoken access";
+                string how = c.GetProperty("AuthType").GetString() switch
+                {
+                    "AppOnly" => $"apponly access using {c.GetProperty("ClientId").GetString() ?? "a managed identity"}",
+                    "Delegated" => $"delegated access using {c.GetProperty("ClientId").GetString()}",
+                    _ => "userprovidedaccesstoken access",
+                };
                 WriteInformation(new HostInformationMessage
                 {
                     Message = $"Welcome to Microsoft Graph!\n\nConnected via {how}.\n" +
@@ -169,6 +161,24 @@ namespace GraphRust.Authentication.Commands
 
             switch (ParameterSetName)
             {
+                case UserSet:
+                    writer.WriteString("type", "delegated");
+                    writer.WriteStartArray("scopes");
+                    foreach (string scope in Scopes ?? Array.Empty<string>())
+                    {
+                        writer.WriteStringValue(scope);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteString("tenantId", TenantId);
+                    writer.WriteString("clientId", ClientId);
+                    writer.WriteBoolean("useDeviceCode", UseDeviceCode.IsPresent);
+                    if (BrowserCommand is string browser)
+                    {
+                        writer.WriteString("browserCommand", browser);
+                    }
+
+                    break;
                 case AccessTokenSet:
                     writer.WriteString("type", "accessToken");
                     SecureStringWriter.Write(writer, "accessToken", AccessToken!);
