@@ -96,3 +96,67 @@ Describe 'Connect-MgGraph -Scopes' {
         (Get-MgContext).TokenCredentialType | Should -Be 'DeviceCode'
     }
 }
+
+Describe 'The sign-in kept for later sessions (-ContextScope CurrentUser)' {
+    BeforeAll {
+        $script:Kept = Join-Path $env:GRAPHRS_SETTINGS_DIRECTORY 'mg.user-signin.json'
+    }
+
+    BeforeEach {
+        $env:BROWSER = $script:Follow
+        Clear-EmulatorRequest $script:Emulator
+    }
+
+    AfterEach {
+        Disconnect-MgGraph -ErrorAction SilentlyContinue | Out-Null
+    }
+
+    It 'is written owner-only without any access token, and a new session signs in from it without asking' {
+        Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome 6>$null 3>$null
+        (Get-MgContext).ContextScope | Should -Be 'CurrentUser'
+        $script:Kept | Should -Exist
+        (Get-Item $script:Kept).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        $text = Get-Content $script:Kept -Raw
+        foreach ($token in Get-EmulatorIssuedToken $script:Emulator) { $text | Should -Not -BeLike "*$token*" }
+
+        # A later session: another pwsh with the same settings folder.
+        $child = @"
+`$env:PSModulePath = '$env:GRAPH_TEST_MODULES' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$env:GRAPHRS_SETTINGS_DIRECTORY = '$env:GRAPHRS_SETTINGS_DIRECTORY'
+Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome 6>&1 3>`$null
+(Invoke-MgGraphRequest -Method GET -Uri /v1.0/me).displayName
+(Get-MgContext).TokenCredentialType
+"@
+        $output = & (Get-PwshPath) -NoProfile -Command $child
+        $output | Should -Be @('Adele Vance', 'DeviceCode')
+        @(Get-EmulatorRequest $script:Emulator -Kind token | Where-Object { $_.body.grant_type -eq 'urn:ietf:params:oauth:grant-type:device_code' }).Count |
+            Should -Be 2 -Because 'only the first session polled for a device code'
+    }
+
+    It 'is not written with -ContextScope Process, and Disconnect-MgGraph removes a kept one' {
+        Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -ContextScope Process -NoWelcome 6>$null
+        (Get-MgContext).ContextScope | Should -Be 'Process'
+        $script:Kept | Should -Not -Exist
+        Disconnect-MgGraph | Out-Null
+        Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome 6>$null 3>$null
+        $script:Kept | Should -Exist
+        Disconnect-MgGraph | Out-Null
+        $script:Kept | Should -Not -Exist
+    }
+
+    It 'ignores a kept sign-in readable by others, or corrupt, with a warning, and signs in again' {
+        Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome 6>$null 3>$null
+        Disconnect-MgGraph | Out-Null
+        Set-Content $script:Kept '{ "version": 1, "refreshToken": "x" }'
+        [IO.File]::SetUnixFileMode($script:Kept, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
+        Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome -WarningVariable loose 6>$null 3>$null
+        ($loose -join "`n") | Should -Match 'readable by others'
+        (Get-MgContext).Account | Should -Be 'adele.vance@contoso.test'
+        Disconnect-MgGraph | Out-Null
+        [IO.File]::WriteAllText($script:Kept, '{ not json')
+        [IO.File]::SetUnixFileMode($script:Kept, [IO.UnixFileMode]'UserRead, UserWrite')
+        Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome -WarningVariable corrupt 6>$null 3>$null
+        ($corrupt -join "`n") | Should -Match 'not valid'
+        (Get-MgContext).AuthType | Should -Be 'Delegated'
+    }
+}

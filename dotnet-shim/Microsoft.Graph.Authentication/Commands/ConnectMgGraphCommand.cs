@@ -108,9 +108,9 @@ namespace GraphRust.Authentication.Commands
                     "InvalidCertificateThumbprint", ErrorCategory.InvalidArgument, CertificateThumbprint));
             }
 
-            if (ContextScope == "CurrentUser")
+            if (ContextScope == "CurrentUser" && ParameterSetName != UserSet)
             {
-                WriteWarning("ContextScope CurrentUser is treated as Process: tokens are kept in this process only and never written to disk.");
+                WriteWarning("ContextScope CurrentUser is treated as Process for app-only sign-in: tokens are kept in this process only and never written to disk.");
             }
 
             JsonElement? context = null;
@@ -173,6 +173,7 @@ namespace GraphRust.Authentication.Commands
                     writer.WriteString("tenantId", TenantId);
                     writer.WriteString("clientId", ClientId);
                     writer.WriteBoolean("useDeviceCode", UseDeviceCode.IsPresent);
+                    writer.WriteString("contextScope", ContextScope ?? "CurrentUser");
                     if (BrowserCommand is string browser)
                     {
                         writer.WriteString("browserCommand", browser);

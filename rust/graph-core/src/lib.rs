@@ -18,6 +18,7 @@ pub mod output;
 pub mod request;
 pub mod retry;
 pub mod session;
+pub mod signin_cache;
 pub mod user_signin;
 
 pub use error::CoreError;

@@ -198,6 +198,7 @@ async fn run(op: &str, mut args: Value, events: &Events) -> Result<(), CoreError
                     .map(Duration::from_secs_f64),
                 certificate_thumbprint: text(&args, "thumbprint"),
                 certificate_subject_name: text(&args, "subjectName"),
+                context_scope: text(&args, "contextScope"),
             };
             let context = session::connect(credential, options, events).await?;
             events.verbose(format!(

@@ -102,6 +102,11 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The environment settings file the shim named, if any.
+pub fn settings_file() -> Option<PathBuf> {
+    read(&STORE).file.clone()
+}
+
 /// Where the shim says the settings live; the file is (re)read on the next use.
 pub fn configure_settings_file(path: Option<PathBuf>) {
     let mut store = write(&STORE);
@@ -381,6 +386,8 @@ pub struct ConnectOptions {
     pub client_timeout: Option<Duration>,
     pub certificate_thumbprint: Option<String>,
     pub certificate_subject_name: Option<String>,
+    /// `-ContextScope`: `CurrentUser` (a user's sign-in's default) keeps it across sessions.
+    pub context_scope: Option<String>,
 }
 
 /// Connects: for app-only credentials a first token is fetched now, so a wrong
@@ -486,8 +493,12 @@ pub(crate) fn install(connection: Connection) {
     *write(&SESSION) = Some(connection);
 }
 
-/// Forgets the connection; its secrets and tokens are zeroed as they are dropped.
+/// Forgets the connection (its secrets and tokens are zeroed as they are
+/// dropped) and any user's sign-in kept for later sessions.
 pub fn disconnect() -> Option<Context> {
+    if let Some(kept) = crate::signin_cache::path() {
+        crate::signin_cache::remove(&kept);
+    }
     write(&SESSION).take().map(|c| c.context)
 }
 

@@ -3,6 +3,7 @@
 //! answered on a loopback listener, RFC 8252), and the refresh token keeps the
 //! session going. Microsoft's module does this with MSAL; the protocol is small.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,7 @@ use crate::http;
 use crate::request::check_segment;
 use crate::retry;
 use crate::session::{self, ConnectOptions, Connection, Context, Environment};
+use crate::signin_cache::{self, SignInKey};
 
 /// Microsoft Graph PowerShell's public client id, Microsoft's default for `-Scopes`.
 pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
@@ -63,6 +65,8 @@ pub struct UserCredential {
     /// A command to open the browser with, instead of `$BROWSER` or the system's.
     pub browser_command: Option<String>,
     refresh_token: Mutex<Option<SecretString>>,
+    /// `-ContextScope CurrentUser`: the file the sign-in is kept in, and under which key.
+    keep_at: Option<(PathBuf, SignInKey)>,
 }
 
 /// What a sign-in or a refresh produced.
@@ -88,7 +92,12 @@ impl UserCredential {
             flow,
             browser_command,
             refresh_token: Mutex::new(None),
+            keep_at: None,
         }
+    }
+
+    fn clear_refresh_token(&self) {
+        *self.lock_refresh() = None;
     }
 
     pub fn has_refresh_token(&self) -> bool {
@@ -116,13 +125,14 @@ impl UserCredential {
             .join(" ")
     }
 
-    /// Reads a token answer and keeps its (rotated) refresh token.
-    fn accept(&self, parsed: &Value, what: &str) -> Result<UserTokens, CoreError> {
+    /// Reads a token answer and keeps its (rotated) refresh token, in memory
+    /// and, under `-ContextScope CurrentUser`, in the sign-in file.
+    fn accept(&self, parsed: &Value, what: &str, events: &Events) -> Result<UserTokens, CoreError> {
         let (access_token, lifetime) = access_token_of(parsed, what)?;
-        if let Some(refresh) = parsed.get("refresh_token").and_then(Value::as_str) {
-            // The old one is zeroed as it is dropped.
-            *self.lock_refresh() = Some(SecretString::from(refresh.to_string()));
-        }
+        let rotated = parsed
+            .get("refresh_token")
+            .and_then(Value::as_str)
+            .map(|r| SecretString::from(r.to_string()));
         let id_claims = parsed
             .get("id_token")
             .and_then(Value::as_str)
@@ -138,6 +148,19 @@ impl UserCredential {
                     .and_then(Value::as_str)
             })
             .map(str::to_string);
+        if let Some(refresh) = rotated {
+            if let Some((path, key)) = &self.keep_at {
+                if let Err(problem) =
+                    signin_cache::save(path, key, &self.scopes, account.as_deref(), &refresh)
+                {
+                    events.warning(format!(
+                        "The sign-in could not be kept for later sessions: {problem}"
+                    ));
+                }
+            }
+            // The old one is zeroed as it is dropped.
+            *self.lock_refresh() = Some(refresh);
+        }
         Ok(UserTokens {
             access_token,
             lifetime,
@@ -173,7 +196,7 @@ impl UserCredential {
         if !status.is_success() {
             return Err(identity_refusal(status, &parsed));
         }
-        self.accept(&parsed, &url)
+        self.accept(&parsed, &url, events)
     }
 
     /// Signs the user in interactively: the browser (falling back to a device
@@ -270,7 +293,7 @@ impl UserCredential {
                 send_identity_request(http::client()?.post(&token_url).form(&form), &token_url)
                     .await?;
             if status.is_success() {
-                return self.accept(&parsed, &token_url);
+                return self.accept(&parsed, &token_url, events);
             }
             match identity_error_code(&parsed) {
                 "authorization_pending" => {}
@@ -370,7 +393,7 @@ impl UserCredential {
         if !status.is_success() {
             return Err(SignInProblem::Failed(identity_refusal(status, &parsed)));
         }
-        self.accept(&parsed, &token_url)
+        self.accept(&parsed, &token_url, events)
             .map_err(SignInProblem::Failed)
     }
 }
@@ -466,8 +489,26 @@ pub async fn connect_user(
             }
         }
     }
-    let timeout = options.client_timeout.unwrap_or(DEFAULT_SIGN_IN_TIMEOUT);
-    let tokens = user.sign_in(&environment, timeout, events).await?;
+    let keep = options.context_scope.as_deref() != Some("Process");
+    let tokens = match keep_sign_in(&mut user, &environment, keep, events) {
+        Some(kept) => match user.refresh(&environment, events).await {
+            Ok(tokens) => {
+                events.verbose(format!(
+                    "Signed in without asking, with the sign-in kept in '{}'.",
+                    kept.display()
+                ));
+                tokens
+            }
+            Err(e) => {
+                events.verbose(format!(
+                    "The kept sign-in no longer works ({e}); signing in again."
+                ));
+                user.clear_refresh_token();
+                interactive(&mut user, &environment, options, events).await?
+            }
+        },
+        None => interactive(&mut user, &environment, options, events).await?,
+    };
     let claims = jwt_claims(tokens.access_token.expose_secret());
     let claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
     let context = Context {
@@ -485,7 +526,12 @@ pub async fn connect_user(
         token_credential_type: user.flow.credential_type().into(),
         certificate_thumbprint: None,
         certificate_subject_name: None,
-        context_scope: "Process".into(),
+        context_scope: if user.keep_at.is_some() {
+            "CurrentUser"
+        } else {
+            "Process"
+        }
+        .into(),
         environment: environment.name.clone(),
         app_name: claim("app_displayname"),
         client_timeout: retry::timespan(retry::current().client_timeout),
@@ -504,6 +550,66 @@ pub async fn connect_user(
         lacks_invite_role: false,
     });
     Ok(context)
+}
+
+async fn interactive(
+    user: &mut UserCredential,
+    environment: &Environment,
+    options: &ConnectOptions,
+    events: &Events,
+) -> Result<UserTokens, CoreError> {
+    let timeout = options.client_timeout.unwrap_or(DEFAULT_SIGN_IN_TIMEOUT);
+    user.sign_in(environment, timeout, events).await
+}
+
+/// Under `-ContextScope CurrentUser`: points `user` at the sign-in file (so new
+/// refresh tokens are kept) and, when it holds a sign-in with every scope asked
+/// for, loads its refresh token and returns the file's path. A kept sign-in
+/// with fewer scopes widens `user.scopes` (the consent upgrade).
+fn keep_sign_in(
+    user: &mut UserCredential,
+    environment: &Environment,
+    keep: bool,
+    events: &Events,
+) -> Option<PathBuf> {
+    if !keep {
+        return None;
+    }
+    if !signin_cache::supported() {
+        events.warning("The sign-in is kept in this process only: keeping it encrypted on this platform (DPAPI) is not built yet. Use -ContextScope Process to silence this.");
+        return None;
+    }
+    let path = signin_cache::path()?;
+    let key = SignInKey {
+        environment: environment.name.clone(),
+        tenant_id: user.tenant_id.clone(),
+        client_id: user.client_id.clone(),
+    };
+    let kept = match signin_cache::load(&path, &key) {
+        Ok(kept) => kept,
+        Err(problem) => {
+            events.warning(problem);
+            None
+        }
+    };
+    if let Some(warning) = signin_cache::warn_unencrypted_once(&path) {
+        events.warning(warning);
+    }
+    user.keep_at = Some((path.clone(), key));
+    let kept = kept?;
+    let has_all = user
+        .scopes
+        .iter()
+        .all(|s| kept.scopes.iter().any(|k| k.eq_ignore_ascii_case(s)));
+    if !has_all {
+        let mut wanted = kept.scopes.clone();
+        wanted.extend(user.scopes.iter().cloned());
+        user.scopes = parse_scopes(&wanted);
+        return None;
+    }
+    user.scopes = kept.scopes;
+    *user.lock_refresh() = Some(kept.refresh_token);
+    Some(path)
 }
 
 /// Reads `Connect-MgGraph -Scopes` arguments: Microsoft's defaults for the
