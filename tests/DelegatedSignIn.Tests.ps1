@@ -89,6 +89,28 @@ Describe 'Connect-MgGraph -Scopes' {
         Set-MgRequestContext -ClientTimeout 300 | Out-Null
     }
 
+    It 'stops a device-code sign-in at once on Ctrl+C and leaves no native call behind' {
+        Set-EmulatorSignIn $script:Emulator @{ decision = 'stall' }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({ Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local 6>$null })
+            $null = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while (-not (Get-EmulatorRequest $script:Emulator -Kind token) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Get-EmulatorRequest $script:Emulator -Kind token | Should -Not -BeNullOrEmpty -Because 'it is polling'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while ([GraphRust.Authentication.Diagnostics]::LiveNativeCalls() -ne 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            [GraphRust.Authentication.Diagnostics]::LiveNativeCalls() | Should -Be 0
+            Get-MgContext | Should -BeNullOrEmpty
+        } finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'falls back to a device code with a warning where no browser can be opened' {
         $env:BROWSER = '/nonexistent/browser'
         Connect-MgGraph -Scopes User.Read -Environment Local -NoWelcome -WarningVariable warned 6>$null 3>$null
