@@ -102,9 +102,7 @@ Describe 'Connect-MgGraph -Scopes' {
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            $deadline = [DateTime]::UtcNow.AddSeconds(5)
-            while ([GraphRust.Authentication.Diagnostics]::LiveNativeCalls() -ne 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            [GraphRust.Authentication.Diagnostics]::LiveNativeCalls() | Should -Be 0
+            Wait-NativeCallDrain | Should -Be 0
             Get-MgContext | Should -BeNullOrEmpty
         } finally {
             $ps.Dispose()

@@ -136,9 +136,7 @@ Describe 'Timeouts and Ctrl+C' {
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
-            $deadline = [DateTime]::UtcNow.AddSeconds(5)
-            while ([GraphRust.Authentication.Diagnostics]::LiveNativeCalls() -ne 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            [GraphRust.Authentication.Diagnostics]::LiveNativeCalls() | Should -Be 0
+            Wait-NativeCallDrain | Should -Be 0
         } finally {
             $ps.Dispose()
         }

@@ -51,6 +51,13 @@ function Get-EmulatorIssuedToken($Emulator) {
     Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/_emulator/tokens" | ForEach-Object { $_ }
 }
 
+function Wait-NativeCallDrain {
+    # After a stop, native calls end within moments; returns how many are left after 5 s.
+    $deadline = [DateTime]::UtcNow.AddSeconds(5)
+    while ([GraphRust.Authentication.Diagnostics]::LiveNativeCalls() -ne 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+    [GraphRust.Authentication.Diagnostics]::LiveNativeCalls()
+}
+
 function Set-EmulatorSignIn($Emulator, [hashtable] $Script) {
     # What the emulator's user does at the next delegated sign-in (approve, deny, stall, expire).
     Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/_emulator/signin" -ContentType 'application/json' -Body ($Script | ConvertTo-Json) | Out-Null

@@ -474,13 +474,7 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
         }
         _ => None,
     };
-    let text = |name: &str| {
-        args.get(name)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
+    let text = |name: &str| crate::args::trimmed(args, name);
     let required = |name: &str, what: &str| {
         text(name).ok_or_else(|| {
             CoreError::InvalidArgument(format!("{what} is required for app-only sign-in."))
@@ -522,16 +516,7 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
                 private_key: SecretBox::new(key.into_boxed_slice()),
                 x5t: required("x5t", "The certificate's SHA-1 thumbprint")?,
                 x5t_s256: required("x5tS256", "The certificate's SHA-256 thumbprint")?,
-                x5c: args
-                    .get("x5c")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                x5c: crate::args::strings(args, "x5c"),
                 send_chain: args
                     .get("sendChain")
                     .and_then(Value::as_bool)

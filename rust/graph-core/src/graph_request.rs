@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 use url::Url;
 
+use crate::args::{flag, text};
 use crate::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::error::CoreError;
 use crate::events::Events;
@@ -26,17 +27,6 @@ const OWNED_HEADERS: &[&str] = &["authorization", "host", "content-length"];
 
 fn refused(error_id: &'static str, message: String) -> CoreError {
     CoreError::Refused { error_id, message }
-}
-
-fn text(args: &Value, name: &str) -> Option<String> {
-    args.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn flag(args: &Value, name: &str) -> bool {
-    args.get(name).and_then(Value::as_bool).unwrap_or(false)
 }
 
 /// `scheme://host:port` of a URL, for comparing hosts.

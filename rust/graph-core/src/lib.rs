@@ -4,6 +4,7 @@
 //! this crate normalizes and validates bodies, keeps the process-wide
 //! session, and talks HTTP to Graph.
 
+pub mod args;
 pub mod auth;
 pub mod body;
 pub mod browser;
@@ -19,6 +20,7 @@ pub mod request;
 pub mod retry;
 pub mod session;
 pub mod signin_cache;
+pub mod signin_flows;
 pub mod user_signin;
 
 pub use error::CoreError;

@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+use crate::args::text;
 use crate::auth::{self, INVITE_ROLE};
 use crate::body::{normalize_invite_body, ExpandedBody, Problem};
 use crate::dispatch::{send_with_retries, Answer, Bearer, Prepared};
@@ -162,13 +163,6 @@ fn finish(events: &Events, outcome: Result<(), CoreError>) {
         }
     }
     events.send(Event::Done { ok });
-}
-
-fn text(args: &Value, name: &str) -> Option<String> {
-    args.get(name)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
 }
 
 fn with_type_names(value: impl serde::Serialize, type_name: &str) -> Value {

@@ -9,42 +9,15 @@ use base64::Engine;
 use graph_core::auth::{client_assertion, CertificateCredential};
 use graph_core::events::Event;
 use graph_core::ops;
-use graph_emulator::{spawn, AppRegistration, EmulatorConfig, ManagedIdentity, RunningEmulator};
+use graph_emulator::{AppRegistration, ManagedIdentity, RunningEmulator};
 use secrecy::SecretBox;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+mod common;
+use common::{error_of, result_of, run, start};
+
 static SESSION_LOCK: Mutex<()> = Mutex::new(());
-
-fn run(request: Value) -> Vec<Event> {
-    let call = ops::start(request.to_string().as_bytes());
-    let mut events = Vec::new();
-    while let Ok(event) = call.events.recv() {
-        events.push(event);
-    }
-    events
-}
-
-fn error_of(events: &[Event]) -> Option<&graph_core::error::ErrorData> {
-    events.iter().find_map(|e| match e {
-        Event::Error { error } => Some(error),
-        _ => None,
-    })
-}
-
-fn result_of(events: &[Event]) -> Option<&Value> {
-    events.iter().find_map(|e| match e {
-        Event::Result { value, .. } => Some(value),
-        _ => None,
-    })
-}
-
-fn start(name: &str) -> RunningEmulator {
-    let emulator = spawn(EmulatorConfig::default()).unwrap();
-    let add = json!({"op": "addEnvironment", "args": {"name": name, "graphEndpoint": emulator.base_url(), "azureADEndpoint": emulator.base_url()}});
-    assert!(error_of(&run(add)).is_none());
-    emulator
-}
 
 fn app(tenant: &str, client: &str) -> AppRegistration {
     AppRegistration {

@@ -5,34 +5,18 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use graph_core::error::ErrorData;
 use graph_core::events::Event;
 use graph_core::ops;
 use graph_emulator::{spawn, EmulatorConfig, RunningEmulator, ScriptedAnswer};
 use serde_json::{json, Value};
 
+mod common;
+use common::{error_of, messages_of, run};
+
 static SESSION_LOCK: Mutex<()> = Mutex::new(());
 
-fn run(request: Value) -> Vec<Event> {
-    let call = ops::start(request.to_string().as_bytes());
-    call.events.iter().collect()
-}
-
-fn error_of(events: &[Event]) -> Option<&ErrorData> {
-    events.iter().find_map(|e| match e {
-        Event::Error { error } => Some(error),
-        _ => None,
-    })
-}
-
 fn verbose_of(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Verbose { message } => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
+    messages_of(events, "verbose")
 }
 
 fn succeeded(events: &[Event]) -> bool {

@@ -8,53 +8,25 @@ use std::time::{Duration, Instant};
 
 use graph_core::events::Event;
 use graph_core::ops;
-use graph_emulator::{spawn, EmulatorConfig, RunningEmulator, SignInScript};
+use graph_emulator::{RunningEmulator, SignInScript};
 use serde_json::{json, Value};
+
+mod common;
+use common::{error_of, messages_of, result_of, run, start};
 
 static SESSION_LOCK: Mutex<()> = Mutex::new(());
 
-fn run(request: Value) -> Vec<Event> {
-    let call = ops::start(request.to_string().as_bytes());
-    let mut events = Vec::new();
-    while let Ok(event) = call.events.recv() {
-        events.push(event);
-    }
-    events
-}
-
 fn error_id(events: &[Event]) -> Option<String> {
-    events.iter().find_map(|e| match e {
-        Event::Error { error } => Some(error.error_id.clone()),
-        _ => None,
-    })
+    error_of(events).map(|e| e.error_id.clone())
 }
 
-fn result_of(events: &[Event]) -> Value {
-    events
-        .iter()
-        .find_map(|e| match e {
-            Event::Result { value, .. } => Some(value.clone()),
-            _ => None,
-        })
-        .unwrap_or(Value::Null)
+/// Connects and returns the error id it ended with, if any.
+fn refusal(env: &str, scopes: &[&str], device_code: bool) -> Option<String> {
+    error_id(&run(connect(env, scopes, device_code, json!({}))))
 }
 
-fn text_of(events: &[Event], kind: &str) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match (e, kind) {
-            (Event::Information { message }, "information")
-            | (Event::Warning { message }, "warning") => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn start(name: &str) -> RunningEmulator {
-    let emulator = spawn(EmulatorConfig::default()).unwrap();
-    let add = json!({"op": "addEnvironment", "args": {"name": name, "graphEndpoint": emulator.base_url(), "azureADEndpoint": emulator.base_url()}});
-    assert_eq!(error_id(&run(add)), None);
-    emulator
+fn context_of(events: &[Event]) -> Value {
+    result_of(events).cloned().unwrap_or(Value::Null)
 }
 
 fn script(decision: &str) -> SignInScript {
@@ -92,7 +64,7 @@ fn get_me() -> Value {
 
 /// The display name `GET /me` answered with.
 fn me_name(events: &[Event]) -> Value {
-    let text = result_of(events)["text"]
+    let text = context_of(events)["text"]
         .as_str()
         .unwrap_or("null")
         .to_string();
@@ -118,12 +90,12 @@ fn device_code_signs_in_calls_graph_as_the_user_refreshes_and_cannot_invite() {
         json!({}),
     ));
     assert_eq!(error_id(&events), None, "{events:?}");
-    let info = text_of(&events, "information").join("\n");
+    let info = messages_of(&events, "information").join("\n");
     assert!(
         info.contains("/devicelogin") && info.contains("enter the code"),
         "{info}"
     );
-    let context = result_of(&events);
+    let context = context_of(&events);
     assert_eq!(context["AuthType"], "Delegated");
     assert_eq!(context["TokenCredentialType"], "DeviceCode");
     assert_eq!(context["Account"], "adele.vance@contoso.test");
@@ -208,24 +180,12 @@ fn device_code_honours_slow_down_denial_and_expiry() {
 
     emulator.script_signin(script("deny"));
     assert_eq!(
-        error_id(&run(connect(
-            "UserDevicePaths",
-            &["Mail.Send"],
-            true,
-            json!({})
-        )))
-        .as_deref(),
+        refusal("UserDevicePaths", &["Mail.Send"], true).as_deref(),
         Some("SignInDeclined")
     );
     emulator.script_signin(script("expire"));
     assert_eq!(
-        error_id(&run(connect(
-            "UserDevicePaths",
-            &["Mail.Send"],
-            true,
-            json!({})
-        )))
-        .as_deref(),
+        refusal("UserDevicePaths", &["Mail.Send"], true).as_deref(),
         Some("DeviceCodeExpired")
     );
 }
@@ -269,7 +229,7 @@ fn the_browser_sign_in_uses_pkce_and_a_consent_upgrade_keeps_both_scopes() {
     let events = run(connect("UserBrowser", &["User.Read"], false, json!({})));
     assert_eq!(error_id(&events), None, "{events:?}");
     assert_eq!(
-        result_of(&events)["TokenCredentialType"],
+        context_of(&events)["TokenCredentialType"],
         "InteractiveBrowser",
         "{events:?}"
     );
@@ -291,7 +251,7 @@ fn the_browser_sign_in_uses_pkce_and_a_consent_upgrade_keeps_both_scopes() {
     // More scopes: one more interactive sign-in, for both.
     let upgraded = run(connect("UserBrowser", &["Mail.Send"], false, json!({})));
     assert_eq!(
-        result_of(&upgraded)["Scopes"],
+        context_of(&upgraded)["Scopes"],
         json!(["User.Read", "Mail.Send"]),
         "{upgraded:?}"
     );
@@ -299,13 +259,7 @@ fn the_browser_sign_in_uses_pkce_and_a_consent_upgrade_keeps_both_scopes() {
 
     emulator.script_signin(script("deny"));
     assert_eq!(
-        error_id(&run(connect(
-            "UserBrowser",
-            &["Files.Read"],
-            false,
-            json!({})
-        )))
-        .as_deref(),
+        refusal("UserBrowser", &["Files.Read"], false).as_deref(),
         Some("SignInDeclined")
     );
 }
@@ -321,11 +275,11 @@ fn without_a_browser_the_sign_in_falls_back_to_a_device_code() {
         json!({"browserCommand": "/nonexistent/browser"}),
     ));
     assert_eq!(error_id(&events), None, "{events:?}");
-    let warnings = text_of(&events, "warning").join("\n");
+    let warnings = messages_of(&events, "warning").join("\n");
     assert!(
         warnings.contains("Could not open a web browser") && warnings.contains("device code"),
         "{warnings}"
     );
-    assert_eq!(result_of(&events)["TokenCredentialType"], "DeviceCode");
+    assert_eq!(context_of(&events)["TokenCredentialType"], "DeviceCode");
     assert_eq!(count(&emulator, "authorize", ""), 0);
 }

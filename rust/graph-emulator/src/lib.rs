@@ -338,8 +338,7 @@ fn router(state: Arc<AppState>) -> Router {
         )
         .route("/{version}/reports/{report}", get(calls::report))
         .route("/_emulator/calls", post(calls::create_call))
-        .route("/{tenant}/oauth2/v2.0/token", post(token))
-        .route("/{tenant}/oauth2/v2.0/devicecode", post(device_code))
+        .route("/{tenant}/oauth2/v2.0/{endpoint}", post(identity_post))
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize))
         .route("/devicelogin", get(device_login_page))
         .route("/{version}/me", get(calls::me))
@@ -448,38 +447,29 @@ fn record_form(
     form
 }
 
-async fn token(
+/// `POST /{tenant}/oauth2/v2.0/token` and `/devicecode`.
+async fn identity_post(
     State(state): State<Arc<AppState>>,
-    Path(tenant): Path<String>,
+    Path((tenant, endpoint)): Path<(String, String)>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let form = record_form(&state, &method, &uri, &headers, &body);
-    // The audience a client assertion must name: this endpoint's own URL.
-    let endpoint = format!("{}{}", state.base_url, uri.path());
-    let response = state
-        .lock()
-        .identity
-        .token_endpoint(&tenant, &endpoint, &form);
-    response
-}
-
-async fn device_code(
-    State(state): State<Arc<AppState>>,
-    Path(tenant): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let form = record_form(&state, &method, &uri, &headers, &body);
-    let response = state
-        .lock()
-        .identity
-        .device_code_endpoint(&tenant, &state.base_url, &form);
-    response
+    let mut shared = state.lock();
+    match endpoint.as_str() {
+        // The audience a client assertion must name: this endpoint's own URL.
+        "token" => shared.identity.token_endpoint(
+            &tenant,
+            &format!("{}{}", state.base_url, uri.path()),
+            &form,
+        ),
+        "devicecode" => shared
+            .identity
+            .device_code_endpoint(&tenant, &state.base_url, &form),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 async fn authorize(
