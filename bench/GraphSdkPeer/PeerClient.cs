@@ -9,7 +9,7 @@ using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace GraphSdkPeer
 {
-    /// <summary>Builds the SDK's client against a base URL and sends the seed's first invite.</summary>
+    /// <summary>Builds the SDK's client against a base URL, sends the seed's first invite, reads a call.</summary>
     public static class PeerClient
     {
         public static GraphServiceClient Create(string baseUrl, string token)
@@ -34,6 +34,10 @@ namespace GraphSdkPeer
             },
             ClientContext = "f2fa86af-3c51-4bc2-8fc0-475452d9764f",
         };
+
+        /// <summary>The SDK's request for a GET: read a call.</summary>
+        public static Task<Call?> GetCallAsync(GraphServiceClient client, string callId) =>
+            client.Communications.Calls[callId].GetAsync();
 
         public static Task<InviteParticipantsOperation?> InviteAsync(GraphServiceClient client, string callId, InvitePostRequestBody body) =>
             client.Communications.Calls[callId].Participants.Invite.PostAsync(body);
