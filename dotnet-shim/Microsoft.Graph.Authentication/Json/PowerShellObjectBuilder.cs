@@ -95,7 +95,9 @@ namespace GraphRust.Authentication.Json
                     continue;
                 }
 
-                pso.Properties.Add(new PSNoteProperty(property.Name, Build(property.Value)));
+                // Pre-validated: our type names have no members in the type table, and checking
+                // each property against it cost more than building the whole object.
+                pso.Properties.Add(new PSNoteProperty(property.Name, Build(property.Value)), preValidated: true);
             }
 
             return pso;

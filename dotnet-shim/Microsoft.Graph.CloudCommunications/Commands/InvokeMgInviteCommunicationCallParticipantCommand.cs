@@ -31,10 +31,12 @@ namespace GraphRust.CloudCommunications.Commands
 
         [Parameter(ParameterSetName = InviteViaIdentity, Mandatory = true, ValueFromPipeline = true)]
         [Parameter(ParameterSetName = InviteViaIdentityExpanded, Mandatory = true, ValueFromPipeline = true)]
+        [PowerShellValueTransformation]
         public ICloudCommunicationsIdentity? InputObject { get; set; }
 
         [Parameter(ParameterSetName = Invite, Mandatory = true, ValueFromPipeline = true)]
         [Parameter(ParameterSetName = InviteViaIdentity, Mandatory = true, ValueFromPipeline = true)]
+        [PowerShellValueTransformation]
         public IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema? BodyParameter { get; set; }
 
         [Parameter(ParameterSetName = InviteExpanded)]
@@ -47,6 +49,7 @@ namespace GraphRust.CloudCommunications.Commands
 
         [Parameter(ParameterSetName = InviteExpanded)]
         [Parameter(ParameterSetName = InviteViaIdentityExpanded)]
+        [PowerShellValueTransformation]
         public IMicrosoftGraphInvitationParticipantInfo[]? Participants { get; set; }
 
         [Parameter]

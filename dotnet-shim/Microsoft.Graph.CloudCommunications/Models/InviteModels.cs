@@ -58,7 +58,7 @@ namespace Microsoft.Graph.PowerShell.Models
             || t == typeof(IMicrosoftGraphInvitationParticipantInfo)
             || t == typeof(ICloudCommunicationsIdentity);
 
-        private static bool IsObjectLike(object? value)
+        internal static bool IsObjectLike(object? value)
         {
             object? inner = value is PSObject pso ? pso.BaseObject : value;
             return inner is IDictionary || inner is PSCustomObject || inner is PowerShellValue
@@ -76,6 +76,12 @@ namespace Microsoft.Graph.PowerShell.Models
                     $"Cannot convert a value of type {sourceValue?.GetType().Name ?? "null"} to {destinationType.Name}: give a hashtable or an object.");
             }
 
+            return Wrap(sourceValue);
+        }
+
+        /// <summary>What ConvertFrom makes of an object-like value.</summary>
+        internal static PowerShellValue Wrap(object sourceValue)
+        {
             object? inner = sourceValue is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : sourceValue;
             return inner as PowerShellValue ?? new PowerShellValue(sourceValue);
         }
@@ -84,5 +90,31 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
             throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Wraps a hashtable or object given to a model parameter before PowerShell binds it, as
+    /// <see cref="PowerShellValueConverter"/> would: PowerShell looks a [TypeConverter] up by
+    /// reflection and makes a new converter on every binding, which cost more than the rest
+    /// of the binding. Anything else is left for the converter (and its error).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    public sealed class PowerShellValueTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            if (inputData is not null && PowerShellValueConverter.IsObjectLike(inputData))
+            {
+                return PowerShellValueConverter.Wrap(inputData);
+            }
+
+            object? inner = inputData is PSObject pso ? pso.BaseObject : inputData;
+            if (inner is object?[] items && items.Length > 0 && Array.TrueForAll(items, i => i is not null && PowerShellValueConverter.IsObjectLike(i)))
+            {
+                return Array.ConvertAll(items, i => PowerShellValueConverter.Wrap(i!));
+            }
+
+            return inputData;
+        }
     }
 }
