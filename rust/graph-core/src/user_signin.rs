@@ -107,8 +107,9 @@ impl UserCredential {
     pub(crate) fn scope_parameter(&self, environment: &Environment) -> String {
         self.scopes
             .iter()
+            .filter(|s| !OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(s)))
             .map(|s| {
-                if s.contains("://") || OIDC_SCOPES.contains(&s.as_str()) {
+                if s.contains("://") {
                     s.clone()
                 } else {
                     format!("{}/{s}", environment.graph_endpoint)
@@ -421,7 +422,11 @@ mod tests {
         let user = UserCredential::new(
             "common".into(),
             DEFAULT_CLIENT_ID.into(),
-            vec!["User.Read".into(), "https://other.test/x".into()],
+            vec![
+                "User.Read".into(),
+                "https://other.test/x".into(),
+                "openid".into(),
+            ],
             SignInFlow::DeviceCode,
             None,
         );

@@ -227,7 +227,11 @@ pub(crate) async fn get_call(
     )
     .await?;
     // Only the count is shown: a call can hold many participants (benchmarks invite thousands).
-    let count = state.lock().calls.get(&call_id).map(|c| c.participants.len());
+    let count = state
+        .lock()
+        .calls
+        .get(&call_id)
+        .map(|c| c.participants.len());
     let count = count.ok_or_else(|| call_not_found(incoming.crid()))?;
     Ok(with_ids(
         Json(call_resource(&state.base_url, &version, &call_id, count)).into_response(),
