@@ -90,8 +90,9 @@ impl UserCredential {
                 .get(name)
                 .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
         };
+        // At least a second apart, whatever the server says: never a busy loop.
         let mut interval = seconds("interval")
-            .map(Duration::from_secs)
+            .map(|s| Duration::from_secs(s.max(1)))
             .unwrap_or(DEFAULT_POLL_INTERVAL);
         let expires_at = Instant::now() + Duration::from_secs(seconds("expires_in").unwrap_or(900));
         let message = match text("message") {
