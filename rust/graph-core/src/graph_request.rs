@@ -18,7 +18,7 @@ use crate::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::error::CoreError;
 use crate::events::Events;
 use crate::http::{self, Exchange, Head, MAX_BODY_BYTES};
-use crate::request::{check_headers, is_loopback};
+use crate::request::{check_headers, check_url_length, is_loopback};
 use crate::retry;
 use crate::session::{self, Environment};
 
@@ -112,6 +112,7 @@ pub fn resolve_uri(
             pairs.append_pair(name, value);
         }
     }
+    check_url_length("Uri", url.as_str()).map_err(|problem| refused("UriTooLong", problem))?;
     Ok(url)
 }
 

@@ -25,7 +25,9 @@ use crate::graph_request;
 use crate::http;
 use crate::model::INVITE_PARTICIPANTS_OPERATION;
 use crate::output::{shape, TYPE_NAMES_KEY};
-use crate::request::{check_call_id, check_headers, invite_url, INVITE_OWNED_HEADERS};
+use crate::request::{
+    check_call_id, check_headers, check_url_length, invite_url, INVITE_OWNED_HEADERS,
+};
 use crate::retry;
 use crate::session::{self, ConnectOptions};
 
@@ -323,9 +325,11 @@ async fn invite(mut args: Value, events: &Events) -> Result<(), CoreError> {
     if connection.lacks_invite_role {
         return Err(missing_invite_role(&connection.context.scopes));
     }
+    let url = invite_url(&connection.auth.environment.graph_endpoint, &call_id);
+    check_url_length("CallId", &url).map_err(CoreError::InvalidArgument)?;
     let prepared = Prepared {
         method: reqwest::Method::POST,
-        url: invite_url(&connection.auth.environment.graph_endpoint, &call_id),
+        url,
         body: Some(serde_json::to_vec(&normalized.body).map_err(|e| {
             CoreError::InvalidArgument(format!("the body could not be serialized: {e}"))
         })?),

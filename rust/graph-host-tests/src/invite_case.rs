@@ -277,8 +277,8 @@ impl InviteCase {
         String::from_utf16(&self.call_id).ok()
     }
 
-    /// What the oracle predicts.
-    pub fn expected(&self) -> Expected {
+    /// What the oracle predicts, for an invite sent to `graph_endpoint`.
+    pub fn expected(&self, graph_endpoint: &str) -> Expected {
         let mut refusals = Vec::new();
         // Every layer's refusals are listed together: which one the error names depends on the
         // order the shim and the core meet them in.
@@ -299,6 +299,11 @@ impl InviteCase {
                 path: "CallId".into(),
                 says: "segment",
             }),
+            Some(id) if invite_url_length(graph_endpoint, &id) > oracle::MAX_URL_LEN => refusals
+                .push(Refusal {
+                    path: "CallId".into(),
+                    says: "too long",
+                }),
             Some(_) => {}
         }
         let written = if self.set.expanded() {
@@ -408,4 +413,23 @@ impl InviteCase {
             headers,
         })
     }
+}
+
+/// The invite URL's length: the call id percent-encoded (every UTF-8 byte but
+/// `A-Z a-z 0-9 - . _ ~` becomes three characters) between Graph's fixed parts.
+fn invite_url_length(graph_endpoint: &str, call_id: &str) -> usize {
+    let escaped: usize = call_id
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                1
+            } else {
+                3
+            }
+        })
+        .sum();
+    graph_endpoint.len()
+        + "/v1.0/communications/calls/".len()
+        + escaped
+        + "/participants/invite".len()
 }

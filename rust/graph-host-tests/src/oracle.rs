@@ -12,6 +12,9 @@ pub const MAX_DEPTH: usize = 64;
 /// The harness runs .NET with TZ=Etc/GMT-3: local time is UTC+3 all year.
 pub const LOCAL_OFFSET_TICKS: i64 = 3 * 3600 * 10_000_000;
 
+/// The longest URL a request can carry (the `http` crate's limit for a URI).
+pub const MAX_URL_LEN: usize = 65_534;
+
 /// A value that must be refused, the place it is at, and a word the message must hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {

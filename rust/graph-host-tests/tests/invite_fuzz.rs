@@ -26,7 +26,7 @@ fn check(bench: &Workbench, case: &InviteCase) -> Result<(), TestCaseError> {
         !outcome.all_text().contains(&bench.token),
         "the token appeared in a stream"
     );
-    match case.expected() {
+    match case.expected(bench.emulator.base_url()) {
         Expected::Sent { body, headers } => {
             prop_assert!(
                 outcome.errors.is_empty(),

@@ -193,7 +193,13 @@ fn invites_under_faults_all_end_once_within_bounds_and_leak_nothing() {
     );
     let started = std::time::Instant::now();
     let mut tally = Tally::default();
-    let mut baseline = None;
+    // Memory is read at each tenth of the run. One reading moves by a few MiB with the moment
+    // (a collection, the allocator returning memory), so growth compares medians: of the
+    // readings after warm-up (the second to fourth tenth: tiered JIT, PowerShell's caches and
+    // the GC's budget have settled) and of the last three.
+    let mark_every = (calls / 10).max(1);
+    let mut next_mark = mark_every;
+    let mut marks: Vec<(u64, u64)> = Vec::new();
     let mut done = 0;
     while done < calls {
         if done > 0 && done % EXPIRE_EVERY == 0 {
@@ -271,18 +277,15 @@ fn invites_under_faults_all_end_once_within_bounds_and_leak_nothing() {
             });
         }
         done += n;
-        if done % 10_000 == 0 {
-            let (ws, _) = bench.memory().unwrap();
+        if done >= next_mark {
+            next_mark += mark_every;
+            let (ws, managed) = bench.memory().unwrap();
+            marks.push((ws, managed));
             eprintln!(
                 "soak: {done} calls, {:.0} s, working set {:.1} MiB",
                 started.elapsed().as_secs_f64(),
                 ws as f64 / 1_048_576.0
             );
-        }
-        if baseline.is_none() && done >= (calls / 10).max(5_000).min(calls) {
-            // After warm-up (a tenth of the run, at least 5,000 calls): tiered JIT, PowerShell's
-            // caches, the allocator's per-thread arenas and the GC's budget have settled.
-            baseline = Some(bench.memory().unwrap());
         }
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
@@ -291,18 +294,27 @@ fn invites_under_faults_all_end_once_within_bounds_and_leak_nothing() {
     }
     let live = bench.live_native_calls().unwrap();
     let (working_set, managed) = bench.memory().unwrap();
-    let (base_ws, base_managed) = baseline.unwrap_or((working_set, managed));
-    let grown_mib = (working_set as f64 - base_ws as f64) / 1_048_576.0;
+    marks.push((working_set, managed));
+    let median = |part: &[(u64, u64)], pick: fn(&(u64, u64)) -> u64| {
+        let mut values: Vec<u64> = part.iter().map(pick).collect();
+        values.sort_unstable();
+        values.get(values.len() / 2).copied().unwrap_or(0)
+    };
+    let settled = &marks[1.min(marks.len() - 1)..4.min(marks.len())];
+    let last = &marks[marks.len().saturating_sub(3)..];
+    let (base_ws, base_managed) = (median(settled, |m| m.0), median(settled, |m| m.1));
+    let (end_ws, end_managed) = (median(last, |m| m.0), median(last, |m| m.1));
+    let grown_mib = (end_ws as f64 - base_ws as f64) / 1_048_576.0;
     eprintln!(
         "soak: {calls} calls in {:.1} s; faults {:?}; outcomes {:?}; expired-token retries {}; slowest non-hang call {:.0} ms; \
-         live native calls {live}; working set {:.1} MiB ({grown_mib:+.1} MiB after warm-up), managed heap {:+.1} MiB",
+         live native calls {live}; working set {:.1} MiB at the end ({grown_mib:+.1} MiB after warm-up, medians), managed heap {:+.1} MiB",
         started.elapsed().as_secs_f64(),
         tally.faults,
         tally.outcomes,
         tally.rejected_tokens,
         tally.slowest_ms,
         working_set as f64 / 1_048_576.0,
-        (managed as f64 - base_managed as f64) / 1_048_576.0,
+        (end_managed as f64 - base_managed as f64) / 1_048_576.0,
     );
     assert_eq!(live, 0, "native calls left live");
     assert_eq!(
