@@ -17,12 +17,18 @@
     cmdlet calls in all), a printed seed (GRAPH_FUZZ_SEED repeats it), shrunk failures saved under
     rust/graph-host-tests/regressions/ for the default run to replay.
     Soak: Build, then -Calls invites (default 100,000) through 4 parallel runspaces under injected faults.
+    Assemble: Build, then merge the runners' native libraries (-From <folder> holding
+    runtimes/<rid>/native/<library>) into the staged Authentication module, each checked to be the
+    right file format and CPU for its RID (-Require names RIDs that must be there), record the RIDs
+    and the platform tags in the manifests, and package the result into out/packages.
+    InstallTest: install the packages in out/packages into an empty module folder and run the
+    help's first example against the emulator (the release workflow's check on each OS).
 .EXAMPLE
     pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Fuzz', 'Soak')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Fuzz', 'Soak', 'Assemble', 'InstallTest')]
     [string] $Task = 'Build',
 
     # With -Task Fuzz: generated cases per generator.
@@ -36,6 +42,10 @@ param(
     # With -Task Bench: few iterations, report in out/bench (CI keeps the suite working this way).
     [switch] $Quick,
 
+    # With -Task Assemble: the folder holding runtimes/<rid>/native/<library>, and the RIDs it must hold.
+    [string] $From,
+    [string[]] $Require = @(),
+
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
 )
@@ -44,6 +54,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 . (Join-Path $root 'tools/BuildHelpers.ps1')
+. (Join-Path $root 'tools/NativeRuntimes.ps1')
 
 $version = Get-ProductVersion -CargoToml (Join-Path $root 'Cargo.toml')
 $cargoProfile = if ($Configuration -eq 'Release') { 'release' } else { 'debug' }
@@ -97,10 +108,33 @@ function Invoke-Build {
             Copy-Item (Join-Path $target $nativeName) $nativeDir
         }
     }
+    # The manifests say which platforms the package serves: those of the runtimes it holds.
+    Set-StagedRuntimeTag -Rid @($rid)
+}
+
+function Set-StagedRuntimeTag([string[]] $Rid) {
+    Set-ManifestRuntime -Path (Join-Path $outModules 'Microsoft.Graph.Authentication' 'Microsoft.Graph.Authentication.psd1') -Rid $Rid
+    Set-ManifestRuntime -Path (Join-Path $outModules 'Microsoft.Graph.CloudCommunications' 'Microsoft.Graph.CloudCommunications.psd1') -Rid $Rid -TagsOnly
 }
 
 function Invoke-Package {
     Invoke-Build
+    Publish-StagedModule
+}
+
+function Invoke-Assemble {
+    if (-not $From) { throw '-Task Assemble needs -From <folder holding runtimes/<rid>/native/<library>>.' }
+    Invoke-Build
+    Write-Host "==> Merging the native runtimes of $From"
+    # "-Require a,b" from a shell that is not PowerShell arrives as one string.
+    $required = @($Require | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
+    $held = Copy-NativeRuntime -From $From -Module (Join-Path $outModules 'Microsoft.Graph.Authentication') -Require $required
+    Set-StagedRuntimeTag -Rid $held
+    Write-Host "    runtimes: $($held -join ', ')"
+    Publish-StagedModule
+}
+
+function Publish-StagedModule {
     $packages = Join-Path $root 'out' 'packages'
     if (Test-Path $packages) { Remove-Item $packages -Recurse -Force }
     New-Item -ItemType Directory -Path $packages | Out-Null
@@ -120,7 +154,21 @@ function Invoke-Test {
     Invoke-Package
     Write-Host '==> cargo test'
     Invoke-Native cargo test --workspace --locked @cargoFlags
+    Invoke-PesterSuite -Path (Join-Path $root 'tests')
+}
 
+function Invoke-InstallTest {
+    # The release's check on each OS: install the packages in out/packages (made by -Task Package
+    # or Assemble, or downloaded) and run the help's first example against the emulator.
+    if (-not (Get-ChildItem (Join-Path $root 'out' 'packages') -Filter '*.nupkg' -ErrorAction SilentlyContinue)) {
+        throw 'out/packages holds no package: run -Task Package or -Task Assemble first (or download the release''s).'
+    }
+    Write-Host '==> The emulator'
+    Invoke-Native cargo build --locked @cargoFlags -p graph-emulator
+    Invoke-PesterSuite -Path (Join-Path $root 'tests' 'Package.Tests.ps1')
+}
+
+function Invoke-PesterSuite([string] $Path) {
     Write-Host '==> Pester (child pwsh -NoProfile)'
     $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) {
@@ -132,6 +180,8 @@ function Invoke-Test {
         }
         $pester = Get-Module Pester -ListAvailable | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
     }
+    # What the suites load besides the modules (YamlDotNet for the workflow checks).
+    Invoke-Native dotnet restore (Join-Path $root 'tests' 'tools' 'TestTools.csproj') -nologo -v q
     $env:GRAPH_EMULATOR_PATH = $emulatorPath
     $env:GRAPH_TEST_MODULES = $outModules
     $env:GRAPH_TEST_PACKAGES = Join-Path $root 'out' 'packages'
@@ -142,7 +192,7 @@ function Invoke-Test {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$($pester.Path)'
 `$config = New-PesterConfiguration
-`$config.Run.Path = '$(Join-Path $root 'tests')'
+`$config.Run.Path = '$Path'
 `$config.Run.Exit = `$true
 `$config.Output.Verbosity = 'Detailed'
 `$config.TestResult.Enabled = `$true
@@ -202,4 +252,6 @@ switch ($Task) {
     'Bench' { Invoke-Bench }
     'Fuzz' { Invoke-Fuzz }
     'Soak' { Invoke-Soak }
+    'Assemble' { Invoke-Assemble }
+    'InstallTest' { Invoke-InstallTest }
 }

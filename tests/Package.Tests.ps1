@@ -3,6 +3,7 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $script:RepoRoot 'tools' 'BuildHelpers.ps1')
     $script:Packages = if ($env:GRAPH_TEST_PACKAGES) { $env:GRAPH_TEST_PACKAGES } else { Join-Path $script:RepoRoot 'out' 'packages' }
     $script:Emulator = Start-GraphEmulator -Path $script:EmulatorPath -Token 'package-token'
 }
@@ -18,7 +19,7 @@ Describe 'Installing from a gallery' {
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [IO.Compression.ZipFile]::OpenRead($auth.FullName)
         try {
-            $zip.Entries.FullName | Should -Contain 'runtimes/linux-x64/native/libgraph_ffi.so'
+            $zip.Entries.FullName | Should -Contain "runtimes/$(Get-RuntimeIdentifier)/native/$(Get-NativeLibraryName)"
             $zip.Entries.FullName | Should -Contain 'GraphRust.Authentication.dll'
             $zip.Entries.FullName | Should -Contain 'en-US/GraphRust.Authentication.dll-Help.xml'
         } finally {

@@ -17,9 +17,11 @@ function Invoke-Native {
 }
 
 function Get-RuntimeIdentifier {
+    # As the module's resolver (NativeRuntime.cs) names it: win-x64, osx-arm64, linux-musl-x64, ...
     $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
     $arch = [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
-    "$os-$arch"
+    $musl = $IsLinux -and ([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier -like '*musl*' -or (Test-Path '/lib/ld-musl-*.so.1'))
+    if ($musl) { "linux-musl-$arch" } else { "$os-$arch" }
 }
 
 function Get-NativeLibraryName {

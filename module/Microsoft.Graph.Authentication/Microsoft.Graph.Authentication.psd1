@@ -30,7 +30,7 @@
     AliasesToExport      = @('Connect-Graph', 'Disconnect-Graph', 'Invoke-GraphRequest', 'Invoke-MgRestMethod')
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Microsoft', 'Graph', 'Authentication', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags         = @('Microsoft', 'Graph', 'Authentication', 'PSEdition_Core') # + the platforms of the runtimes held, at staging
             ProjectUri   = 'https://github.com/graph-invite-rust/graph-invite-rust'
             LicenseUri   = 'https://github.com/graph-invite-rust/graph-invite-rust/blob/main/LICENSE'
             ReleaseNotes = 'See CHANGELOG.md.'

@@ -18,7 +18,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Microsoft', 'Graph', 'Teams', 'Calls', 'CloudCommunications', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags         = @('Microsoft', 'Graph', 'Teams', 'Calls', 'CloudCommunications', 'PSEdition_Core') # + platforms, at staging
             ProjectUri   = 'https://github.com/graph-invite-rust/graph-invite-rust'
             LicenseUri   = 'https://github.com/graph-invite-rust/graph-invite-rust/blob/main/LICENSE'
             ReleaseNotes = 'See CHANGELOG.md.'

@@ -101,30 +101,12 @@ namespace GraphRust.Authentication.Native
         private static readonly object Gate = new();
         private static bool registered;
 
-        internal static string RuntimeIdentifier
-        {
-            get
-            {
-                string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
-                string arch = RuntimeInformation.ProcessArchitecture switch
-                {
-                    Architecture.X64 => "x64",
-                    Architecture.Arm64 => "arm64",
-                    Architecture.X86 => "x86",
-                    Architecture.Arm => "arm",
-                    var other => other.ToString().ToLowerInvariant(),
-                };
-                return $"{os}-{arch}";
-            }
-        }
-
-        private static string FileName =>
-            OperatingSystem.IsWindows() ? "graph_ffi.dll" : OperatingSystem.IsMacOS() ? "libgraph_ffi.dylib" : "libgraph_ffi.so";
+        internal static string RuntimeIdentifier => NativeRuntime.Current;
 
         internal static string ExpectedPath(Assembly assembly)
         {
             string dir = Path.GetDirectoryName(assembly.Location) ?? ".";
-            return Path.Combine(dir, "runtimes", RuntimeIdentifier, "native", FileName);
+            return Path.Combine(dir, "runtimes", RuntimeIdentifier, "native", NativeRuntime.LibraryFileName(NativeRuntime.CurrentOperatingSystem));
         }
 
         internal static void Register(Assembly assembly)
