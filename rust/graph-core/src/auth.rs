@@ -307,6 +307,18 @@ pub(crate) async fn send_identity_request(
     Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
 }
 
+/// Posts a form to the identity platform: its JSON answer when accepted, else the refusal as an error.
+pub(crate) async fn post_identity_form(
+    url: &str,
+    form: &[(&str, &str)],
+) -> Result<Value, CoreError> {
+    let (status, parsed) = send_identity_request(http::client()?.post(url).form(form), url).await?;
+    if !status.is_success() {
+        return Err(identity_refusal(status, &parsed));
+    }
+    Ok(parsed)
+}
+
 /// The identity platform's `error` code of a refusal.
 pub(crate) fn identity_error_code(parsed: &Value) -> &str {
     parsed

@@ -10,7 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::auth::{
-    auth_error, identity_error_code, identity_refusal, identity_url, send_identity_request,
+    auth_error, identity_error_code, identity_refusal, identity_url, post_identity_form,
+    send_identity_request,
 };
 use crate::browser;
 use crate::error::CoreError;
@@ -71,11 +72,7 @@ impl UserCredential {
             ("scope", scope.as_str()),
         ];
         events.verbose(format!("Requesting a device code from {url}"));
-        let (status, parsed) =
-            send_identity_request(http::client()?.post(&url).form(&form), &url).await?;
-        if !status.is_success() {
-            return Err(identity_refusal(status, &parsed));
-        }
+        let parsed = post_identity_form(&url, &form).await?;
         let text = |name: &str| parsed.get(name).and_then(Value::as_str).unwrap_or("");
         let device_code = SecretString::from(text("device_code").to_string());
         if device_code.expose_secret().is_empty() {
@@ -211,16 +208,8 @@ impl UserCredential {
             ("code_verifier", verifier.as_str()),
             ("scope", scope.as_str()),
         ];
-        let client = http::client().map_err(SignInProblem::Failed)?;
-        let (status, parsed) =
-            send_identity_request(client.post(&token_url).form(&form), &token_url)
-                .await
-                .map_err(SignInProblem::Failed)?;
-        if !status.is_success() {
-            return Err(SignInProblem::Failed(identity_refusal(status, &parsed)));
-        }
-        self.accept(&parsed, &token_url, events)
-            .map_err(SignInProblem::Failed)
+        let parsed = post_identity_form(&token_url, &form).await?;
+        Ok(self.accept(&parsed, &token_url, events)?)
     }
 }
 

@@ -13,12 +13,11 @@ use serde_json::Value;
 
 use crate::args;
 use crate::auth::{
-    access_token_of, auth_error, identity_refusal, identity_url, jwt_claims, send_identity_request,
-    Authenticator, Credential,
+    access_token_of, auth_error, identity_url, jwt_claims, post_identity_form, Authenticator,
+    Credential,
 };
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::http;
 use crate::request::check_segment;
 use crate::retry;
 use crate::session::{self, ConnectOptions, Connection, Context, Environment};
@@ -191,11 +190,7 @@ impl UserCredential {
             ("scope", scope.as_str()),
         ];
         events.verbose(format!("Refreshing the user's token at {url}"));
-        let (status, parsed) =
-            send_identity_request(http::client()?.post(&url).form(&form), &url).await?;
-        if !status.is_success() {
-            return Err(identity_refusal(status, &parsed));
-        }
+        let parsed = post_identity_form(&url, &form).await?;
         self.accept(&parsed, &url, events)
     }
 }

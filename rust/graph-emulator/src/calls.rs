@@ -181,6 +181,31 @@ async fn admit(
     Ok(incoming)
 }
 
+/// `admit` for a request about one call that carries no body (GET, DELETE).
+async fn admit_call_read(
+    state: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    call_id: &str,
+) -> Result<Incoming, Response> {
+    admit(state, method, uri, headers, &Bytes::new(), Some(call_id)).await
+}
+
+/// Works on a call that exists, or answers the 404 Graph gives for an unknown call.
+// The error is the answer itself, handed straight back to axum; boxing it would gain nothing.
+#[allow(clippy::result_large_err)]
+fn with_call<T>(
+    state: &AppState,
+    call_id: &str,
+    crid: Option<&str>,
+    f: impl FnOnce(&mut CallState) -> T,
+) -> Result<T, Response> {
+    let mut shared = state.lock();
+    let call = shared.calls.get_mut(call_id);
+    call.map(f).ok_or_else(|| call_not_found(crid))
+}
+
 /// `GET /me`: the signed-in user of a delegated token; app-only tokens have none.
 pub(crate) async fn me(
     State(state): State<Arc<AppState>>,
@@ -217,22 +242,9 @@ pub(crate) async fn get_call(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let incoming = admit(
-        &state,
-        &method,
-        &uri,
-        &headers,
-        &Bytes::new(),
-        Some(&call_id),
-    )
-    .await?;
+    let incoming = admit_call_read(&state, &method, &uri, &headers, &call_id).await?;
     // Only the count is shown: a call can hold many participants (benchmarks invite thousands).
-    let count = state
-        .lock()
-        .calls
-        .get(&call_id)
-        .map(|c| c.participants.len());
-    let count = count.ok_or_else(|| call_not_found(incoming.crid()))?;
+    let count = with_call(&state, &call_id, incoming.crid(), |c| c.participants.len())?;
     Ok(with_ids(
         Json(call_resource(&state.base_url, &version, &call_id, count)).into_response(),
         incoming.crid(),
@@ -246,21 +258,10 @@ pub(crate) async fn list_participants(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let incoming = admit(
-        &state,
-        &method,
-        &uri,
-        &headers,
-        &Bytes::new(),
-        Some(&call_id),
-    )
-    .await?;
-    let participants = state
-        .lock()
-        .calls
-        .get(&call_id)
-        .map(|c| c.participants.clone());
-    let value = participants.ok_or_else(|| call_not_found(incoming.crid()))?;
+    let incoming = admit_call_read(&state, &method, &uri, &headers, &call_id).await?;
+    let value = with_call(&state, &call_id, incoming.crid(), |c| {
+        c.participants.clone()
+    })?;
     Ok(with_ids(
         Json(json!({
             "@odata.context": format!("{}/{version}/$metadata#communications/calls('{call_id}')/participants", state.base_url),
@@ -271,24 +272,23 @@ pub(crate) async fn list_participants(
     ))
 }
 
-/// Where the participant is in its call, or the 404 Graph answers.
-// The error is the answer itself, handed straight back to axum; boxing it would gain nothing.
+/// Works on one participant of a call (its list and index), or answers the 404 Graph gives.
 #[allow(clippy::result_large_err)]
-fn participant_index(
+fn with_participant<T>(
     state: &AppState,
     call_id: &str,
     participant_id: &str,
     crid: Option<&str>,
-) -> Result<usize, Response> {
-    let shared = state.lock();
-    let call = shared
-        .calls
-        .get(call_id)
-        .ok_or_else(|| call_not_found(crid))?;
-    call.participants
-        .iter()
-        .position(|p| p.get("id").and_then(Value::as_str) == Some(participant_id))
-        .ok_or_else(|| participant_not_found(crid))
+    f: impl FnOnce(&mut Vec<Value>, usize) -> T,
+) -> Result<T, Response> {
+    with_call(state, call_id, crid, |call| {
+        let participants = &mut call.participants;
+        let at = participants
+            .iter()
+            .position(|p| p.get("id").and_then(Value::as_str) == Some(participant_id))?;
+        Some(f(participants, at))
+    })?
+    .ok_or_else(|| participant_not_found(crid))
 }
 
 fn participant_not_found(crid: Option<&str>) -> Response {
@@ -307,17 +307,14 @@ pub(crate) async fn get_participant(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let incoming = admit(
+    let incoming = admit_call_read(&state, &method, &uri, &headers, &call_id).await?;
+    let participant = with_participant(
         &state,
-        &method,
-        &uri,
-        &headers,
-        &Bytes::new(),
-        Some(&call_id),
-    )
-    .await?;
-    let i = participant_index(&state, &call_id, &participant_id, incoming.crid())?;
-    let participant = state.lock().calls[&call_id].participants[i].clone();
+        &call_id,
+        &participant_id,
+        incoming.crid(),
+        |p, i| p[i].clone(),
+    )?;
     Ok(with_ids(Json(participant).into_response(), incoming.crid()))
 }
 
@@ -328,19 +325,16 @@ pub(crate) async fn delete_participant(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let incoming = admit(
+    let incoming = admit_call_read(&state, &method, &uri, &headers, &call_id).await?;
+    with_participant(
         &state,
-        &method,
-        &uri,
-        &headers,
-        &Bytes::new(),
-        Some(&call_id),
-    )
-    .await?;
-    let i = participant_index(&state, &call_id, &participant_id, incoming.crid())?;
-    if let Some(call) = state.lock().calls.get_mut(&call_id) {
-        call.participants.remove(i);
-    }
+        &call_id,
+        &participant_id,
+        incoming.crid(),
+        |p, i| {
+            p.remove(i);
+        },
+    )?;
     Ok(with_ids(
         StatusCode::NO_CONTENT.into_response(),
         incoming.crid(),
@@ -373,10 +367,15 @@ pub(crate) async fn mute_participant(
             incoming.crid(),
         ));
     }
-    let i = participant_index(&state, &call_id, &participant_id, incoming.crid())?;
-    if let Some(call) = state.lock().calls.get_mut(&call_id) {
-        call.participants[i]["isMuted"] = Value::Bool(true);
-    }
+    with_participant(
+        &state,
+        &call_id,
+        &participant_id,
+        incoming.crid(),
+        |p, i| {
+            p[i]["isMuted"] = Value::Bool(true);
+        },
+    )?;
     Ok(with_ids(
         Json(json!({
             "@odata.type": "#microsoft.graph.muteParticipantOperation",

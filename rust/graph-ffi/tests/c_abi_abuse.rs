@@ -239,6 +239,8 @@ fn abused_abi_never_panics_leaks_or_grows() {
     // Warm up (runtime threads, allocator pools), then measure.
     let mut warm = proptest::test_runner::TestRunner::new(Config {
         cases: 2_000,
+        // The warm-up keeps nothing: the measured runner above saves and replays failures.
+        failure_persistence: None,
         ..Config::default()
     });
     warm.run(&strategy, |(bytes, steps, drain, order)| {
