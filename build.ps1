@@ -3,8 +3,9 @@
 .SYNOPSIS
     Builds, stages, tests and demonstrates the Graph invite modules.
 .DESCRIPTION
-    Build (default): the Rust workspace (release), the C# shims, the MAML help, and
-    installable module folders under out/modules/<Name>/.
+    Build (default): the Rust workspace (release), the C# shims (compiled ReadyToRun for this
+    platform with crossgen2 from NuGet), the MAML help, and installable module folders under
+    out/modules/<Name>/.
     Package: Build, then publish both modules with Publish-PSResource into the folder
     repository out/packages (*.nupkg), without touching the user's repository registrations.
     Test: Package, then every cargo test and every Pester test (in a child pwsh -NoProfile),
@@ -55,6 +56,7 @@ Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 . (Join-Path $root 'tools/BuildHelpers.ps1')
 . (Join-Path $root 'tools/NativeRuntimes.ps1')
+. (Join-Path $root 'tools/ReadyToRun.ps1')
 
 $version = Get-ProductVersion -CargoToml (Join-Path $root 'Cargo.toml')
 $cargoProfile = if ($Configuration -eq 'Release') { 'release' } else { 'debug' }
@@ -77,8 +79,10 @@ function Invoke-Build {
     Write-Host '==> C# host harness for the in-process tests (rust/graph-host-tests)'
     Invoke-Native dotnet build (Join-Path $root 'tests' 'host-harness' 'GraphHostHarness.csproj') -c $Configuration -nologo -v q -o $hostHarness
 
-    Write-Host "==> Staging modules in $outModules"
+    Write-Host "==> Staging modules in $outModules (assemblies compiled ReadyToRun)"
     $rid = Get-RuntimeIdentifier
+    $crossgen2 = Get-Crossgen2Command $root
+    $authAssembly = Join-Path $root 'dotnet-shim' 'Microsoft.Graph.Authentication' 'bin' $Configuration 'GraphRust.Authentication.dll'
     $nativeName = Get-NativeLibraryName
     foreach ($module in 'Microsoft.Graph.Authentication', 'Microsoft.Graph.CloudCommunications') {
         $stage = Join-Path $outModules $module
@@ -87,7 +91,9 @@ function Invoke-Build {
         $source = Join-Path $root 'module' $module
         $assembly = if ($module -eq 'Microsoft.Graph.Authentication') { 'GraphRust.Authentication' } else { 'GraphRust.CloudCommunications' }
         $bin = Join-Path $root 'dotnet-shim' $module 'bin' $Configuration
-        Copy-Item (Join-Path $bin "$assembly.dll") $stage
+        $references = if ($module -eq 'Microsoft.Graph.Authentication') { @() } else { @($authAssembly) }
+        ConvertTo-ReadyToRun -Crossgen2 $crossgen2 -Assembly (Join-Path $bin "$assembly.dll") `
+            -Destination (Join-Path $stage "$assembly.dll") -Reference $references
         Get-ChildItem $source -File | Where-Object Extension -In '.psd1', '.ps1xml', '.txt' | Copy-Item -Destination $stage
         Set-ManifestVersion -Path (Join-Path $stage "$module.psd1") -Version $version
         $docs = Join-Path $source 'docs'
