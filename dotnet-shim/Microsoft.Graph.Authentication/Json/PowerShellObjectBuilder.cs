@@ -11,17 +11,38 @@ namespace GraphRust.Authentication.Json
     /// </summary>
     public sealed class GraphModelObject
     {
-        private readonly string json;
+        private static readonly JsonWriterOptions Indented = new()
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+
+        private readonly JsonElement json;
         private readonly string typeName;
 
-        internal GraphModelObject(string json, string typeName)
+        /// <param name="json">The object as the service sent it (an element that outlives its document).</param>
+        internal GraphModelObject(JsonElement json, string typeName)
         {
             this.json = json;
             this.typeName = typeName;
         }
 
-        /// <summary>The object as the service sent it (indented JSON).</summary>
-        public string ToJsonString() => json;
+        /// <summary>The object as the service sent it (indented JSON), written when asked for.</summary>
+        public string ToJsonString()
+        {
+            if (json.ValueKind != JsonValueKind.Object)
+            {
+                return "{}";
+            }
+
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, Indented))
+            {
+                json.WriteTo(writer);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
 
         public override string ToString() => typeName;
     }
@@ -77,9 +98,8 @@ namespace GraphRust.Authentication.Json
 
         private static PSObject BuildTyped(JsonElement element, JsonElement typeNames)
         {
-            string json = element.TryGetProperty(JsonKey, out JsonElement raw) && raw.ValueKind == JsonValueKind.String
-                ? raw.GetString() ?? "{}"
-                : "{}";
+            // Kept past the document: Clone copies nothing when the document is itself a clone (NativeCmdlet's).
+            JsonElement json = element.TryGetProperty(JsonKey, out JsonElement raw) ? raw.Clone() : default;
             string typeName = typeNames.GetArrayLength() > 0 ? typeNames[0].GetString() ?? string.Empty : string.Empty;
             var pso = new PSObject(new GraphModelObject(json, typeName));
             pso.TypeNames.Clear();

@@ -1,7 +1,9 @@
 //! Shapes Graph's JSON into the tree the shim turns into PowerShell objects:
 //! an object with `@ps.typeNames` becomes a PSObject with those type names
 //! and the model's PascalCase properties; unknown keys go into
-//! `AdditionalProperties`; `@ps.json` keeps the object's JSON for `ToJsonString()`.
+//! `AdditionalProperties`; `@ps.json` keeps the object as Graph sent it, a JSON value the
+//! shim indents only when a script calls `ToJsonString()` (not a string per level: escaping
+//! every level's text into the next one cost more than the rest of the shaping).
 
 use serde_json::{Map, Value};
 
@@ -22,10 +24,7 @@ pub fn shape(model: &Model, value: &Value) -> Value {
             Value::String(format!("{MODELS_NAMESPACE}.I{}", model.ps_type)),
         ]),
     );
-    out.insert(
-        JSON_KEY.into(),
-        Value::String(serde_json::to_string_pretty(value).unwrap_or_default()),
-    );
+    out.insert(JSON_KEY.into(), value.clone());
     for prop in model.props.iter().filter(|p| p.declared) {
         let found = map
             .iter()
@@ -92,9 +91,6 @@ mod tests {
             shaped["AdditionalProperties"]["@odata.type"],
             "#microsoft.graph.inviteParticipantsOperation"
         );
-        assert!(shaped["ResultInfo"][JSON_KEY]
-            .as_str()
-            .unwrap()
-            .contains("\"subcode\": 5"));
+        assert_eq!(shaped["ResultInfo"][JSON_KEY]["subcode"], 5);
     }
 }
