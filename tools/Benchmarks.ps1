@@ -16,9 +16,9 @@ $ErrorActionPreference = 'Stop'
 . (Join-Path $Root 'tools' 'ProcessHelpers.ps1')
 
 $n = if ($Quick) {
-    @{ Processes = 3; Calls = 100; Parallel = 200; Memory1 = 500; Memory2 = 2000; Conversion = 1000 }
+    @{ Processes = 3; Calls = 100; WarmUp = 50; Parallel = 200; Memory1 = 500; Memory2 = 2000; Conversion = 1000 }
 } else {
-    @{ Processes = 10; Calls = 2000; Parallel = 5000; Memory1 = 10000; Memory2 = 100000; Conversion = 20000 }
+    @{ Processes = 10; Calls = 5000; WarmUp = 2000; Parallel = 5000; Memory1 = 10000; Memory2 = 100000; Conversion = 20000 }
 }
 $work = Join-Path ([IO.Path]::GetTempPath()) "graph-bench-$([Guid]::NewGuid().ToString('N'))"
 New-Item -ItemType Directory -Path $work | Out-Null
@@ -128,7 +128,7 @@ $loadSdk
         $r = Invoke-ChildScript $Name @"
 $Setup
 `$samples = [double[]]::new($($n.Calls))
-for (`$i = 0; `$i -lt 50; `$i++) { $Call }
+for (`$i = 0; `$i -lt $($n.WarmUp); `$i++) { $Call }
 `$w = [Diagnostics.Stopwatch]::new()
 for (`$i = 0; `$i -lt $($n.Calls); `$i++) { `$w.Restart(); $Call; `$samples[`$i] = `$w.Elapsed.TotalMilliseconds * 1000 }
 `$samples -join ','
@@ -192,7 +192,7 @@ Invoke-Batch $per
     $memory = {
         param([string] $Name, [string] $Setup, [string] $Call)
         $r = Invoke-ChildScript $Name @"
-function Get-WorkingSetMb { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect(); [Math]::Round((Get-Process -Id `$PID).WorkingSet64 / 1MB, 1) }
+function Get-WorkingSetMb { [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect(); Start-Sleep -Milliseconds 1500; [Math]::Round((Get-Process -Id `$PID).WorkingSet64 / 1MB, 1) }
 `$start = Get-WorkingSetMb
 $Setup
 for (`$i = 0; `$i -lt 200; `$i++) { $Call }
@@ -302,7 +302,7 @@ $lines.Add(('| ours | {0:N1} | {1:N1} |' -f $cold.Ours, ($cold.Ours - $cold.Bare
 $lines.Add(('| Invoke-RestMethod | {0:N1} | {1:N1} |' -f $cold.Irm, ($cold.Irm - $cold.Bare)))
 $lines.Add(('| Graph .NET SDK | {0:N1} | {1:N1} |' -f $cold.Sdk, ($cold.Sdk - $cold.Bare)))
 $lines.Add('')
-$lines.Add("## Warm call latency ($($n.Calls) sequential calls after 50 warm-up calls, one process each)")
+$lines.Add("## Warm call latency ($($n.Calls) sequential calls after $($n.WarmUp) warm-up calls, one process each)")
 $lines.Add('')
 $lines.Add('| Client | p50 (ms) | p95 (ms) | p50 ratio to ours | p50 ratio to the floor |')
 $lines.Add('| --- | ---: | ---: | ---: | ---: |')
@@ -336,7 +336,7 @@ $lines.Add('| Throttle limit | ours (calls/s) | Invoke-RestMethod (calls/s) | Ru
 $lines.Add('| ---: | ---: | ---: | ---: | ---: | ---: |')
 foreach ($p in $parallel) { $lines.Add(('| {0} | {1:N0} | {2:N0} | {3:N0} | {4} | {5} |' -f $p.Threads, $p.Ours, $p.Irm, $p.Rust, (& $ratio $p.Ours $p.Rust), (& $ratio $p.Ours $p.Irm))) }
 $lines.Add('')
-$lines.Add('## Memory (working set after a full GC, MB)')
+$lines.Add('## Memory (working set after a full GC and 1.5 s at rest, MB)')
 $lines.Add('')
 $lines.Add("| Client | fresh pwsh | after 200 calls | after $($n.Memory1) | after $($n.Memory2) | growth $($n.Memory1) → $($n.Memory2) | managed heap at the end |")
 $lines.Add('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
