@@ -25,6 +25,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -295,6 +296,10 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
                 match tls {
                     Some(tls) => tls::serve(listener, tls.acceptor, app, stop).await,
                     None => {
+                        // As Graph's front doors do: no Nagle stalls on small answers.
+                        let listener = listener.tap_io(|tcp| {
+                            let _ = tcp.set_nodelay(true);
+                        });
                         let _ = axum::serve(listener, app)
                             .with_graceful_shutdown(stop)
                             .await;

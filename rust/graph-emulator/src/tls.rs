@@ -86,6 +86,9 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
         };
         let Ok((tcp, _)) = accepted else { continue };
+        // As Graph's front doors do: a handshake flight split over writes must not wait
+        // 40 ms for the client's delayed acknowledgement.
+        let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let app = app.clone();
         tokio::spawn(async move {
