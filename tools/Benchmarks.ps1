@@ -18,7 +18,7 @@ $ErrorActionPreference = 'Stop'
 $n = if ($Quick) {
     @{ Processes = 3; Calls = 100; WarmUp = 50; Parallel = 200; Memory1 = 500; Memory2 = 2000; Conversion = 1000 }
 } else {
-    @{ Processes = 10; Calls = 5000; WarmUp = 2000; Parallel = 5000; Memory1 = 10000; Memory2 = 100000; Conversion = 20000 }
+    @{ Processes = 20; Calls = 5000; WarmUp = 2000; Parallel = 5000; Memory1 = 10000; Memory2 = 100000; Conversion = 20000 }
 }
 $work = Join-Path ([IO.Path]::GetTempPath()) "graph-bench-$([Guid]::NewGuid().ToString('N'))"
 New-Item -ItemType Directory -Path $work | Out-Null
@@ -231,7 +231,7 @@ $seedParams
 `$five = @{ participants = @(1..5 | ForEach-Object { `$params.participants[0] }); clientContext = `$params.clientContext }
 `$results = foreach (`$case in @(@('seed-1', `$params), @('five-participants', `$five))) {
     `$buffer = [System.Buffers.ArrayBufferWriter[byte]]::new()
-    for (`$i = 0; `$i -lt 200; `$i++) { `$w = [System.Text.Json.Utf8JsonWriter]::new(`$buffer); [GraphRust.Authentication.Json.PowerShellJsonWriter]::Write(`$w, `$case[1], ''); `$w.Dispose(); `$buffer.Clear() }
+    for (`$i = 0; `$i -lt $($n.WarmUp); `$i++) { `$w = [System.Text.Json.Utf8JsonWriter]::new(`$buffer); [GraphRust.Authentication.Json.PowerShellJsonWriter]::Write(`$w, `$case[1], ''); `$w.Dispose(); `$buffer.Clear() }
     `$sw = [Diagnostics.Stopwatch]::StartNew()
     for (`$i = 0; `$i -lt $($n.Conversion); `$i++) { `$w = [System.Text.Json.Utf8JsonWriter]::new(`$buffer); [GraphRust.Authentication.Json.PowerShellJsonWriter]::Write(`$w, `$case[1], ''); `$w.Dispose(); `$buffer.Clear() }
     '{0}={1}' -f `$case[0], (`$sw.Elapsed.TotalMilliseconds * 1000 / $($n.Conversion))
