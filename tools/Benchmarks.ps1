@@ -273,7 +273,7 @@ $targets = [ordered]@{
 $lines = [Collections.Generic.List[string]]::new()
 $lines.Add('# Benchmarks')
 $lines.Add('')
-$lines.Add("Made by ``pwsh ./build.ps1 -Task Bench$(if ($Quick) { ' -Quick' })`` on $(Get-Date -Format 'yyyy-MM-dd'). Every figure below comes from the same run on the same machine; ratios compare figures of that run. The emulator answers on loopback.")
+$lines.Add("Made by ``pwsh ./build.ps1 -Task Bench$(if ($Quick) { ' -Quick' })`` on $(Get-Date -Format 'yyyy-MM-dd'). Every figure below comes from the same run on the same machine; ratios compare figures of that run. The emulator answers on loopback. What changed between runs, with before and after, and what stands in the way of each target not met: [performance.md](performance.md).")
 $lines.Add('')
 $lines.Add("Machine: $([Environment]::ProcessorCount) CPUs ($cpu), $memTotal memory, $([Runtime.InteropServices.RuntimeInformation]::OSDescription). Versions: module $version, PowerShell $($PSVersionTable.PSVersion), .NET SDK $dotnet, $rustc, Microsoft.Graph (.NET SDK) 6.10.0.")
 $lines.Add('')

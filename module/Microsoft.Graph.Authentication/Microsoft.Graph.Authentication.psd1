@@ -7,7 +7,7 @@
     Author               = 'Graph Invite Rust contributors'
     CompanyName          = 'Graph Invite Rust contributors'
     Copyright            = '(c) Graph Invite Rust contributors. MIT License.'
-    Description          = 'Connect-MgGraph, Invoke-MgGraphRequest and the session cmdlets of Microsoft Graph, as a drop-in that loads in milliseconds: one small managed assembly over a Rust library, no MSAL or Azure.Identity, so it never clashes with the Az modules.'
+    Description          = 'Connect-MgGraph, Invoke-MgGraphRequest and the session cmdlets of Microsoft Graph, as a drop-in that loads light: one small managed assembly over a Rust library, no MSAL or Azure.Identity, so it never clashes with the Az modules.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('Microsoft.Graph.Authentication.format.ps1xml')
