@@ -33,10 +33,10 @@ function ConvertTo-ReadyToRun {
     $arch = $rid.Split('-')[-1]
     $frameworkDirectory = [Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
     $references = @(Join-Path $PSHOME '*.dll') + @(Join-Path $frameworkDirectory '*.dll') + $Reference
-    $command, $prefix = $Crossgen2
-    $arguments = @($prefix | Where-Object { $_ }) + @($Assembly, '-o', $Destination, '--targetos', $os, '--targetarch', $arch, '-O')
+    # $Crossgen2 is the program and its leading arguments (`dotnet crossgen2.dll` where no apphost ships).
+    $arguments = @($Crossgen2 | Select-Object -Skip 1) + @($Assembly, '-o', $Destination, '--targetos', $os, '--targetarch', $arch, '-O')
     foreach ($r in $references) { $arguments += @('-r', $r) }
-    Invoke-Native $command @arguments
+    Invoke-Native $Crossgen2[0] @arguments
 }
 
 function Test-ReadyToRun([string] $Path) {
