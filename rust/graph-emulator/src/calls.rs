@@ -15,8 +15,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::graph_errors::{graph_error, insert_header};
 use crate::identity::TokenVerdict;
-use crate::{graph_error, insert_header, recorded_headers, AppState, RecordedRequest};
+use crate::recording::{recorded_headers, RecordedRequest};
+use crate::state::AppState;
 
 /// A call the emulator knows, with the participants invited into it.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +105,7 @@ async fn scripted(state: &AppState, call_id: &str, crid: Option<&str>) -> Option
         .scripts
         .get_mut(call_id)
         .and_then(std::collections::VecDeque::pop_front)?;
-    Some(crate::scripted_response(answer, crid).await)
+    Some(crate::faults::scripted_response(answer, crid).await)
 }
 
 fn call_not_found(crid: Option<&str>) -> Response {
