@@ -22,6 +22,8 @@
     runtimes/<rid>/native/<library>) into the staged Authentication module, each checked to be the
     right file format and CPU for its RID (-Require names RIDs that must be there), record the RIDs
     and the platform tags in the manifests, and package the result into out/packages.
+    Generate: run tools/generator (Graph's metadata in spec/graph → the generated cmdlets, models,
+    descriptors, help, format views and test cases); the regeneration test fails on any difference.
     InstallTest: install the packages in out/packages into an empty module folder and run the
     help's first example against the emulator (the release workflow's check on each OS).
 .EXAMPLE
@@ -29,7 +31,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Fuzz', 'Soak', 'Assemble', 'InstallTest')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Fuzz', 'Soak', 'Assemble', 'InstallTest', 'Generate')]
     [string] $Task = 'Build',
 
     # With -Task Fuzz: generated cases per generator.
@@ -94,10 +96,12 @@ function Invoke-Build {
         $references = if ($module -eq 'Microsoft.Graph.Authentication') { @() } else { @($authAssembly) }
         ConvertTo-ReadyToRun -Crossgen2 $crossgen2 -Assembly (Join-Path $bin "$assembly.dll") `
             -Destination (Join-Path $stage "$assembly.dll") -Reference $references
-        Get-ChildItem $source -File | Where-Object Extension -In '.psd1', '.ps1xml', '.txt' | Copy-Item -Destination $stage
+        $generated = Join-Path $source 'Generated'
+        Get-ChildItem $source, $generated -File -ErrorAction SilentlyContinue | Where-Object Extension -In '.psd1', '.ps1xml' | Copy-Item -Destination $stage
         Set-ManifestVersion -Path (Join-Path $stage "$module.psd1") -Version $version
-        $docs = Join-Path $source 'docs'
-        if (Test-Path $docs) {
+        Set-ManifestCommand -Path (Join-Path $stage "$module.psd1") -GeneratedList (Join-Path $generated 'Commands.txt')
+        $docs = @(Join-Path $source 'docs'; Join-Path $generated 'docs') | Where-Object { Test-Path $_ }
+        if ($docs) {
             $helpDir = Join-Path $stage 'en-US'
             New-Item -ItemType Directory -Path $helpDir | Out-Null
             $pages = @(Get-ChildItem $docs -Filter '*.md' | Where-Object Name -NotLike 'about_*')
@@ -250,7 +254,13 @@ function Invoke-Soak {
     Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test soak '--' --nocapture
 }
 
+function Invoke-Generate {
+    Write-Host '==> tools/generator: spec/graph → generated cmdlets, models, descriptors, help, tests'
+    Invoke-Native dotnet run --project (Join-Path $root 'tools' 'generator' 'CommandGenerator.csproj') -c Release -- --root $root
+}
+
 switch ($Task) {
+    'Generate' { Invoke-Generate }
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }

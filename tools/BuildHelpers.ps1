@@ -34,3 +34,16 @@ function Set-ManifestVersion([string] $Path, [string] $Version) {
     $text = $text -replace "RequiredVersion\s*=\s*'[^']*'", "RequiredVersion = '$Version'"
     Set-Content -Path $Path -Value $text -NoNewline
 }
+
+function Set-ManifestCommand([string] $Path, [string] $GeneratedList) {
+    # CmdletsToExport: the hand-written cmdlets the manifest names, and the generated ones (the
+    # generator's list), spelled out so that PowerShell need not load the assembly to learn them.
+    if (-not (Test-Path $GeneratedList)) { return }
+    $text = Get-Content $Path -Raw
+    $match = [regex]::Match($text, "CmdletsToExport\s*=\s*@\(([^)]*)\)")
+    $handWritten = @([regex]::Matches($match.Groups[1].Value, "'([^']+)'") | ForEach-Object { $_.Groups[1].Value })
+    $all = @($handWritten) + @(Get-Content $GeneratedList | Where-Object { $_ }) | Sort-Object -Unique
+    $list = ($all | ForEach-Object { "'$_'" }) -join ",`n        "
+    $text = $text.Remove($match.Index, $match.Length).Insert($match.Index, "CmdletsToExport      = @(`n        $list`n    )")
+    Set-Content -Path $Path -Value $text -NoNewline
+}

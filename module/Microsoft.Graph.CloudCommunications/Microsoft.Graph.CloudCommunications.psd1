@@ -6,12 +6,13 @@
     Author               = 'Graph Invite Rust contributors'
     CompanyName          = 'Graph Invite Rust contributors'
     Copyright            = '(c) Graph Invite Rust contributors. MIT License.'
-    Description          = 'Invoke-MgInviteCommunicationCallParticipant (invite participants into an active Teams call) as a drop-in for Microsoft Graph''s cmdlet: the same parameters and bodies, validated before anything is sent, with better errors under throttling and faults.'
+    Description          = 'Microsoft Graph''s call commands (create, answer, invite, mute, list participants, hang up, ...) as a drop-in for Microsoft''s Microsoft.Graph.CloudCommunications: the same commands, parameters and bodies, validated against Graph''s schema before anything is sent, with better errors under throttling and faults.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Pinned to our own Authentication, so a higher Microsoft one on PSModulePath is never picked.
     RequiredModules      = @(@{ ModuleName = 'Microsoft.Graph.Authentication'; RequiredVersion = '2.0.0' })
-    FormatsToProcess     = @('Microsoft.Graph.CloudCommunications.format.ps1xml')
+    FormatsToProcess     = @('Microsoft.Graph.CloudCommunications.format.ps1xml', 'Microsoft.Graph.CloudCommunications.Generated.format.ps1xml')
+    # The hand-written cmdlets; build.ps1 adds the generated ones (Generated/Commands.txt) at staging.
     CmdletsToExport      = @('Invoke-MgInviteCommunicationCallParticipant')
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -95,6 +95,9 @@ namespace GraphRust.Authentication.Json
                     // An object Graph returned, passed back in: its own JSON is exact.
                     writer.WriteRawValue(model.ToJsonString());
                     return;
+                case IJsonWritable writable:
+                    writable.WriteJson(writer);
+                    return;
                 case string s:
                     writer.WriteStringValue(CheckText(s, path));
                     return;

@@ -13,30 +13,19 @@ namespace Microsoft.Graph.PowerShell.Models
     {
     }
 
-    /// <summary>One participant to invite (-Participants). Any hashtable or object converts to it.</summary>
-    [TypeConverter(typeof(PowerShellValueConverter))]
-    public interface IMicrosoftGraphInvitationParticipantInfo
-    {
-    }
-
     /// <summary>The identity of a call (-InputObject): any hashtable or object with a CallId.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface ICloudCommunicationsIdentity
     {
     }
 
-    /// <summary>The operation the invite returns (output type).</summary>
-    public interface IMicrosoftGraphInviteParticipantsOperation
-    {
-    }
-
     /// <summary>
     /// Holds the PowerShell value a parameter was given, unchanged: the body is converted
-    /// to JSON generically and validated by the native side, not here.
+    /// to JSON generically and validated by the native side, not here. The generated models
+    /// add every model interface to it (Generated/Models), so any hashtable binds to any of them.
     /// </summary>
-    public sealed class PowerShellValue :
+    public sealed partial class PowerShellValue :
         IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema,
-        IMicrosoftGraphInvitationParticipantInfo,
         ICloudCommunicationsIdentity,
         IWrapsPowerShellValue
     {
@@ -53,10 +42,9 @@ namespace Microsoft.Graph.PowerShell.Models
     /// <summary>Lets PowerShell bind hashtables, ordered dictionaries and objects to the model interfaces.</summary>
     public sealed class PowerShellValueConverter : PSTypeConverter
     {
+        /// <summary>The model interfaces: those in this namespace that PowerShellValue implements.</summary>
         private static bool IsModel(Type t) =>
-            t == typeof(IPaths1Bh76WaCommunicationsCallsCallIdParticipantsMicrosoftGraphInvitePostRequestbodyContentApplicationJsonSchema)
-            || t == typeof(IMicrosoftGraphInvitationParticipantInfo)
-            || t == typeof(ICloudCommunicationsIdentity);
+            t.IsInterface && t.Namespace == typeof(PowerShellValue).Namespace && t.IsAssignableFrom(typeof(PowerShellValue));
 
         internal static bool IsObjectLike(object? value)
         {
