@@ -1,7 +1,7 @@
 //! Body normalization and validation: the seed's bodies and a 5-participant body.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use graph_core::body::normalize_invite_body;
+use graph_core::schema::body::normalize_invite_body;
 use serde_json::{json, Value};
 
 fn participant(id: &str) -> Value {

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use graph_core::ops;
+use graph_core::operations as ops;
 use graph_emulator::{spawn, EmulatorConfig};
 use serde_json::json;
 

@@ -3,8 +3,6 @@
 
 use serde::Serialize;
 
-use crate::body::Problem;
-
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("the body is not valid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
@@ -38,6 +36,24 @@ pub enum CoreError {
         error_id: &'static str,
         message: String,
     },
+}
+
+/// One thing wrong with a body, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `participants[0].hidden`; empty for the body itself.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "body: {}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
 }
 
 /// Error ids of a delegated sign-in, whose messages carry their own advice.

@@ -1,27 +1,21 @@
 //! graph-core: everything the PowerShell module does, without PowerShell.
 //!
-//! The shim hands in JSON requests (`ops::start`) and drains JSON events;
+//! The shim hands in JSON requests (`operations::start`) and drains JSON events;
 //! this crate normalizes and validates bodies, keeps the process-wide
 //! session, and talks HTTP to Graph.
+//!
+//! The folders depend downwards only:
+//! `operations` → `session` → `signin` → `http` → (`events`, `error`);
+//! `operations` also uses `schema` (bodies and output), and `args` is read by all.
 
 pub mod args;
-pub mod auth;
-pub mod body;
-pub mod browser;
-pub mod dispatch;
 pub mod error;
 pub mod events;
-pub mod graph_request;
 pub mod http;
-pub mod model;
-pub mod ops;
-pub mod output;
-pub mod request;
-pub mod retry;
+pub mod operations;
+pub mod schema;
 pub mod session;
-pub mod signin_cache;
-pub mod signin_flows;
-pub mod user_signin;
+pub mod signin;
 
 pub use error::CoreError;
 

@@ -6,9 +6,9 @@ use std::sync::Mutex;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use graph_core::auth::{client_assertion, CertificateCredential};
 use graph_core::events::Event;
-use graph_core::ops;
+use graph_core::operations as ops;
+use graph_core::signin::{client_assertion, CertificateCredential};
 use graph_emulator::{AppRegistration, ManagedIdentity, RunningEmulator};
 use secrecy::SecretBox;
 use serde_json::{json, Value};

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use graph_core::events::Event;
-use graph_core::ops;
+use graph_core::operations as ops;
 use graph_emulator::{spawn, EmulatorConfig, RunningEmulator, ScriptedAnswer};
 use serde_json::{json, Value};
 

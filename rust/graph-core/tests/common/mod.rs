@@ -4,7 +4,7 @@
 
 use graph_core::error::ErrorData;
 use graph_core::events::Event;
-use graph_core::ops;
+use graph_core::operations as ops;
 use graph_emulator::{spawn, EmulatorConfig, RunningEmulator};
 use serde_json::{json, Value};
 

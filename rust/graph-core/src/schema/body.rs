@@ -9,29 +9,12 @@
 
 use serde_json::{Map, Number, Value};
 
-use crate::model::{Kind, Model, INVITE_BODY};
+use super::model::{Kind, Model, INVITE_BODY};
+pub use crate::error::Problem;
 
 /// Graph's documented limits, reported as warnings (the service enforces them).
 pub const MAX_PARTICIPANTS: usize = 5;
 pub const MAX_CLIENT_CONTEXT: usize = 256;
-
-/// One thing wrong with a body, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// `participants[0].hidden`; empty for the body itself.
-    pub path: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "body: {}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
-    }
-}
 
 /// A valid body ready to send, with the warnings it earned.
 #[derive(Debug, Clone, PartialEq)]

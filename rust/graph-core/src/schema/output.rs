@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{Kind, Model, MODELS_NAMESPACE};
+use super::model::{Kind, Model, MODELS_NAMESPACE};
 
 pub const TYPE_NAMES_KEY: &str = "@ps.typeNames";
 pub const JSON_KEY: &str = "@ps.json";
@@ -63,7 +63,7 @@ fn shape_value(kind: &Kind, value: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::INVITE_PARTICIPANTS_OPERATION;
+    use crate::schema::model::INVITE_PARTICIPANTS_OPERATION;
     use serde_json::json;
 
     #[test]

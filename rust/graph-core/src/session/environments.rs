@@ -1,32 +1,16 @@
-//! The process-wide Graph session, as in Microsoft's module: the named
-//! environments, the current connection and its credential.
+//! The named environments, as in Microsoft's module: the built-in clouds and
+//! the user-defined ones, kept in Microsoft's settings file between sessions.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::RwLock;
 
 use once_cell::sync::Lazy;
-use secrecy::ExposeSecret;
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::auth::{jwt_claims, token_roles, Authenticator, Credential, INVITE_ROLE};
+use super::{read, write};
 use crate::error::CoreError;
-use crate::events::Events;
-use crate::request::check_endpoint;
-use crate::retry;
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct Environment {
-    pub name: String,
-    #[serde(rename = "AzureADEndpoint")]
-    pub azure_ad_endpoint: String,
-    pub graph_endpoint: String,
-    /// "Built-in" or "User-defined", as `Get-MgEnvironment` shows.
-    #[serde(rename = "Type")]
-    pub kind: String,
-}
+use crate::http::request::check_endpoint;
+use crate::signin::Environment;
 
 fn built_in(name: &str, aad: &str, graph: &str) -> Environment {
     Environment {
@@ -92,15 +76,6 @@ struct EnvironmentStore {
 }
 
 static STORE: Lazy<RwLock<EnvironmentStore>> = Lazy::new(Default::default);
-
-/// A poisoned lock means a panic elsewhere; the data itself is still consistent.
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|e| e.into_inner())
-}
 
 /// The environment settings file the shim named, if any.
 pub fn settings_file() -> Option<PathBuf> {
@@ -347,186 +322,12 @@ pub fn remove_environment(name: &str) -> Result<Environment, CoreError> {
     Ok(removed)
 }
 
-/// What `Get-MgContext` shows; never a secret.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "PascalCase")]
-pub struct Context {
-    pub client_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub scopes: Vec<String>,
-    pub auth_type: String,
-    pub token_credential_type: String,
-    pub certificate_thumbprint: Option<String>,
-    pub certificate_subject_name: Option<String>,
-    pub context_scope: String,
-    pub environment: String,
-    /// The signed-in user (delegated sign-in only).
-    pub account: Option<String>,
-    pub app_name: Option<String>,
-    pub client_timeout: String,
-    pub managed_identity_id: Option<String>,
-}
-
-#[derive(Clone)]
-pub struct Connection {
-    pub auth: Arc<Authenticator>,
-    pub context: Context,
-    /// The token's roles leave out the invite permission.
-    pub lacks_invite_role: bool,
-}
-
-static SESSION: Lazy<RwLock<Option<Connection>>> = Lazy::new(|| RwLock::new(None));
-
-/// How the shim describes the connection beyond the credential itself.
-#[derive(Debug, Default)]
-pub struct ConnectOptions {
-    pub environment: Option<String>,
-    /// Microsoft's TokenCredentialType; derived from the credential when absent.
-    pub credential_type: Option<String>,
-    pub client_timeout: Option<Duration>,
-    pub certificate_thumbprint: Option<String>,
-    pub certificate_subject_name: Option<String>,
-    /// `-ContextScope`: `CurrentUser` (a user's sign-in's default) keeps it across sessions.
-    pub context_scope: Option<String>,
-}
-
-/// Connects: for app-only credentials a first token is fetched now, so a wrong
-/// secret or a missing permission is reported by Connect-MgGraph, not later.
-pub async fn connect(
-    credential: Credential,
-    options: ConnectOptions,
-    events: &Events,
-) -> Result<Context, CoreError> {
-    let environment = find_environment(options.environment.as_deref().unwrap_or("Global"))?;
-    if let Some(timeout) = options.client_timeout {
-        // Microsoft's -ClientTimeout sets the request context's timeout.
-        retry::update(None, None, None, Some(timeout.as_secs_f64()))?;
-    }
-    let credential = match credential {
-        Credential::Delegated(user) => {
-            return crate::user_signin::connect_user(*user, environment, &options, events).await
-        }
-        other => other,
-    };
-    let (client_id, tenant_id, managed_identity_id, kind) = match &credential {
-        Credential::AccessToken(token) => {
-            if token.expose_secret().contains(['\r', '\n', '\0', ' ']) {
-                return Err(CoreError::InvalidArgument(
-                    "AccessToken contains whitespace or control characters; give the bare token without 'Bearer '.".into(),
-                ));
-            }
-            (None, None, None, "UserProvidedAccessToken")
-        }
-        Credential::ClientSecret {
-            tenant_id,
-            client_id,
-            ..
-        } => (
-            Some(client_id.clone()),
-            Some(tenant_id.clone()),
-            None,
-            "ClientSecret",
-        ),
-        Credential::Certificate(cert) => (
-            Some(cert.client_id.clone()),
-            Some(cert.tenant_id.clone()),
-            None,
-            "ClientCertificate",
-        ),
-        Credential::ManagedIdentity { client_id, .. } => (
-            client_id.clone(),
-            None,
-            client_id.clone(),
-            "ManagedIdentity",
-        ),
-        Credential::Delegated(_) => unreachable!("user sign-in is connected above"),
-    };
-    let auth = Arc::new(Authenticator::new(environment.clone(), credential));
-    let token = auth.token(events).await?;
-    let claims = jwt_claims(token.expose_secret());
-    let claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
-    let roles = token_roles(token.expose_secret());
-    // An app-only token without the invite permission still serves Invoke-MgGraphRequest;
-    // the invite itself is refused before sending.
-    let lacks_invite_role = roles
-        .as_ref()
-        .is_some_and(|roles| !roles.iter().any(|r| r == INVITE_ROLE));
-    if lacks_invite_role {
-        events.warning(format!(
-            "The token has no application permission {INVITE_ROLE}: Invoke-MgInviteCommunicationCallParticipant will be refused until the app registration has it (with admin consent). Other Graph calls work as the token allows."
-        ));
-    }
-    let scopes = roles
-        .or_else(|| claim("scp").map(|s| s.split(' ').map(str::to_string).collect()))
-        .unwrap_or_default();
-    let context = Context {
-        client_id: client_id
-            .or_else(|| claim("appid"))
-            .or_else(|| claim("azp")),
-        tenant_id: tenant_id.or_else(|| claim("tid")),
-        scopes,
-        auth_type: if kind == "UserProvidedAccessToken" {
-            kind.into()
-        } else {
-            "AppOnly".into()
-        },
-        token_credential_type: options.credential_type.unwrap_or_else(|| kind.into()),
-        certificate_thumbprint: options.certificate_thumbprint,
-        certificate_subject_name: options.certificate_subject_name,
-        context_scope: "Process".into(),
-        environment: environment.name.clone(),
-        app_name: claim("app_displayname"),
-        client_timeout: retry::timespan(retry::current().client_timeout),
-        managed_identity_id,
-        account: None,
-    };
-    install(Connection {
-        auth,
-        context: context.clone(),
-        lacks_invite_role,
-    });
-    Ok(context)
-}
-
-/// Makes `connection` the session's; the one it replaces is dropped (its secrets zeroed).
-pub(crate) fn install(connection: Connection) {
-    *write(&SESSION) = Some(connection);
-}
-
-/// Forgets the connection (its secrets and tokens are zeroed as they are
-/// dropped) and any user's sign-in kept for later sessions.
-pub fn disconnect() -> Option<Context> {
-    if let Some(kept) = crate::signin_cache::path() {
-        crate::signin_cache::remove(&kept);
-    }
-    write(&SESSION).take().map(|c| c.context)
-}
-
-pub fn context() -> Option<Context> {
-    read(&SESSION).as_ref().map(|c| c.context.clone())
-}
-
-/// The current connection.
-pub fn connection() -> Result<Connection, CoreError> {
-    read(&SESSION).clone().ok_or(CoreError::NotConnected)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The environment store is process-wide; these tests take turns with it.
     static STORE_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-    #[test]
-    fn claims_are_read_from_a_jwt() {
-        use base64::Engine;
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(r#"{"tid":"t1","appid":"a1","roles":["Calls.InitiateGroupCall.All"]}"#);
-        let claims = jwt_claims(&format!("eyJhbGciOiJub25lIn0.{payload}.sig"));
-        assert_eq!(claims["tid"], "t1");
-        assert!(jwt_claims("opaque-token").is_empty());
-    }
 
     fn add(name: &str, graph: &str, aad: &str) -> Result<Environment, CoreError> {
         set_environment(name, Some(graph), Some(aad))

@@ -1,23 +1,29 @@
-//! App-only credentials and their tokens: client secret, certificate (a
-//! client-assertion JWT signed here), managed identity (App Service or
-//! instance metadata), or a token the user already holds.
+//! The credentials a session can hold and their tokens: client secret,
+//! certificate (a client-assertion JWT signed here), managed identity (App
+//! Service or instance metadata), a token the user already holds, or a
+//! signed-in user (`user.rs`).
 //!
 //! Tokens are cached per connection and refreshed ahead of expiry; callers
 //! that find the token stale wait on one refresh instead of starting their own.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use serde_json::{json, Map, Value};
 
+use super::environment::Environment;
+use super::identity::{
+    access_token_of, auth_error, identity_refusal, identity_url, send_identity_request, unix_now,
+};
+use super::user::UserCredential;
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::http::{self, MAX_BODY_BYTES};
-use crate::request::{check_endpoint, check_segment, escape_segment};
-use crate::session::Environment;
-use crate::user_signin::UserCredential;
+use crate::http::dispatch::TokenSource;
+use crate::http::request::{check_endpoint, check_segment};
+use crate::http::transport;
 
 /// The application permission the invite action needs.
 pub const INVITE_ROLE: &str = "Calls.InitiateGroupCall.All";
@@ -182,7 +188,7 @@ impl Authenticator {
                     ("grant_type", "client_credentials"),
                     ("client_secret", secret.expose_secret()),
                 ];
-                (http::client()?.post(&url).form(&form), url)
+                (transport::client()?.post(&url).form(&form), url)
             }
             Credential::Certificate(cert) => {
                 let url = self.token_endpoint(&cert.tenant_id);
@@ -197,7 +203,7 @@ impl Authenticator {
                     ),
                     ("client_assertion", assertion.expose_secret()),
                 ];
-                (http::client()?.post(&url).form(&form), url)
+                (transport::client()?.post(&url).form(&form), url)
             }
             Credential::ManagedIdentity {
                 client_id,
@@ -210,7 +216,7 @@ impl Authenticator {
                         if let Some(id) = client_id {
                             query.push(("client_id", id));
                         }
-                        let request = http::client()?
+                        let request = transport::client()?
                             .get(with_query(endpoint, &query)?)
                             .header("X-IDENTITY-HEADER", header.expose_secret());
                         (request, endpoint.clone())
@@ -221,7 +227,7 @@ impl Authenticator {
                         if let Some(id) = client_id {
                             query.push(("client_id", id));
                         }
-                        let request = http::client()?
+                        let request = transport::client()?
                             .get(with_query(&url, &query)?)
                             .header("Metadata", "true");
                         (request, url)
@@ -243,13 +249,26 @@ impl Authenticator {
     }
 }
 
-/// An endpoint of the identity platform: `{authority}/{tenant}/oauth2/v2.0/{leaf}`.
-pub(crate) fn identity_url(environment: &Environment, tenant_id: &str, leaf: &str) -> String {
-    format!(
-        "{}/{}/oauth2/v2.0/{leaf}",
-        environment.azure_ad_endpoint,
-        escape_segment(tenant_id)
-    )
+/// The session's credential as `http::dispatch` sees it.
+impl TokenSource for Authenticator {
+    fn token(
+        &self,
+        events: &Events,
+    ) -> impl Future<Output = Result<SecretString, CoreError>> + Send {
+        Authenticator::token(self, events)
+    }
+
+    fn token_after_rejection(
+        &self,
+        rejected: &SecretString,
+        events: &Events,
+    ) -> impl Future<Output = Result<Option<SecretString>, CoreError>> + Send {
+        Authenticator::token_after_rejection(self, rejected, events)
+    }
+
+    fn describe(&self) -> String {
+        format!("Environment '{}'", self.environment.name)
+    }
 }
 
 /// When to replace a token valid for `lifetime`: ahead of expiry, at most half its life.
@@ -257,141 +276,10 @@ fn refresh_at(lifetime: Duration) -> Instant {
     Instant::now() + lifetime - REFRESH_AHEAD.min(lifetime / 2)
 }
 
-pub(crate) fn auth_error(id: &str, message: String, category: &'static str) -> CoreError {
-    CoreError::Authentication {
-        error_id: id.to_string(),
-        message,
-        category,
-    }
-}
-
-/// Sends a request to the identity platform (`what` names it in errors) and reads
-/// its JSON answer, whatever the status.
-pub(crate) async fn send_identity_request(
-    request: reqwest::RequestBuilder,
-    what: &str,
-) -> Result<(reqwest::StatusCode, Value), CoreError> {
-    let response = request
-        .header("Accept", "application/json")
-        .timeout(crate::retry::current().client_timeout)
-        .send()
-        .await
-        .map_err(|e| {
-            auth_error(
-                "IdentityEndpointUnreachable",
-                format!(
-                    "Could not reach the identity endpoint {what}: {}",
-                    http::describe_transport(&e)
-                ),
-                "AuthenticationError",
-            )
-        })?;
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| {
-        auth_error(
-            "IdentityEndpointUnreachable",
-            format!(
-                "The identity endpoint {what} broke off its answer: {}",
-                http::describe_transport(&e)
-            ),
-            "AuthenticationError",
-        )
-    })?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(auth_error(
-            "InvalidTokenResponse",
-            format!("The identity endpoint {what} sent an oversized answer."),
-            "AuthenticationError",
-        ));
-    }
-    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
-}
-
-/// Posts a form to the identity platform: its JSON answer when accepted, else the refusal as an error.
-pub(crate) async fn post_identity_form(
-    url: &str,
-    form: &[(&str, &str)],
-) -> Result<Value, CoreError> {
-    let (status, parsed) = send_identity_request(http::client()?.post(url).form(form), url).await?;
-    if !status.is_success() {
-        return Err(identity_refusal(status, &parsed));
-    }
-    Ok(parsed)
-}
-
-/// The identity platform's `error` code of a refusal.
-pub(crate) fn identity_error_code(parsed: &Value) -> &str {
-    parsed
-        .get("error")
-        .and_then(Value::as_str)
-        .unwrap_or("token_request_failed")
-}
-
-/// A refusal as an error record: `[error] first line of error_description`.
-pub(crate) fn identity_refusal(status: reqwest::StatusCode, parsed: &Value) -> CoreError {
-    let error = identity_error_code(parsed);
-    let description = parsed
-        .get("error_description")
-        .and_then(Value::as_str)
-        .map(|d| d.lines().next().unwrap_or(d).to_string())
-        .unwrap_or_else(|| {
-            format!("the identity endpoint answered {status} without an error description")
-        });
-    auth_error(
-        error,
-        format!("The identity platform refused the sign-in ({status}): [{error}] {description}"),
-        "AuthenticationError",
-    )
-}
-
-/// The access token of a successful answer, and how long it lives.
-pub(crate) fn access_token_of(
-    parsed: &Value,
-    what: &str,
-) -> Result<(SecretString, Duration), CoreError> {
-    let token = parsed
-        .get("access_token")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            auth_error(
-                "InvalidTokenResponse",
-                format!("The identity endpoint {what} answered without an access_token."),
-                "AuthenticationError",
-            )
-        })?;
-    Ok((
-        SecretString::from(token.to_string()),
-        token_lifetime(parsed),
-    ))
-}
-
 fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<url::Url, CoreError> {
     url::Url::parse_with_params(base, pairs).map_err(|e| {
         CoreError::InvalidArgument(format!("'{base}' is not a valid identity endpoint: {e}"))
     })
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// `expires_in` (seconds, number or text) or `expires_on` (Unix seconds); an hour if neither.
-fn token_lifetime(body: &Value) -> Duration {
-    let number = |v: &Value| {
-        v.as_u64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-    };
-    if let Some(secs) = body.get("expires_in").and_then(number) {
-        return Duration::from_secs(secs);
-    }
-    if let Some(on) = body.get("expires_on").and_then(number) {
-        return Duration::from_secs(on.saturating_sub(unix_now()));
-    }
-    Duration::from_secs(3600)
 }
 
 /// The RS256 client assertion: `aud` = token endpoint, `iss` = `sub` = client id.
@@ -450,20 +338,6 @@ pub fn client_assertion(
     )))
 }
 
-/// The unverified payload of a JWT; empty for anything else.
-pub fn jwt_claims(token: &str) -> Map<String, Value> {
-    let payload = token.split('.').nth(1).unwrap_or("");
-    URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-        .and_then(|v| match v {
-            Value::Object(map) => Some(map),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
 /// Reads a credential from the shim's `connect` arguments (secrets are moved, not copied).
 pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
     let mut take_secret = |name: &str| -> Option<SecretString> {
@@ -500,7 +374,7 @@ pub fn credential_from_args(args: &mut Value) -> Result<Credential, CoreError> {
     let kind = text("type").unwrap_or_default();
     match kind.as_str() {
         "delegated" => Ok(Credential::Delegated(Box::new(
-            crate::user_signin::credential_from_args(args)?,
+            super::user::credential_from_args(args)?,
         ))),
         "accessToken" => match secret {
             Some(Err(token)) => Ok(Credential::AccessToken(token)),
@@ -573,38 +447,9 @@ fn zeroize_string(s: &mut String) {
     s.zeroize();
 }
 
-/// Roles of a JWT; `None` when the token is opaque or has no roles claim.
-pub fn token_roles(token: &str) -> Option<Vec<String>> {
-    jwt_claims(token)
-        .get("roles")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lifetimes_come_from_expires_in_or_expires_on() {
-        assert_eq!(
-            token_lifetime(&json!({"expires_in": 3599})),
-            Duration::from_secs(3599)
-        );
-        assert_eq!(
-            token_lifetime(&json!({"expires_in": "120"})),
-            Duration::from_secs(120)
-        );
-        let on = unix_now() + 600;
-        let got = token_lifetime(&json!({"expires_on": on.to_string()}));
-        assert!(got <= Duration::from_secs(600) && got >= Duration::from_secs(598));
-        assert_eq!(token_lifetime(&json!({})), Duration::from_secs(3600));
-    }
 
     #[test]
     fn identity_endpoints_allow_the_metadata_address_only_as_itself() {

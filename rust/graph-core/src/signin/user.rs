@@ -1,27 +1,23 @@
 //! Delegated sign-in, as a public client: who is signed in, the refresh token
 //! that keeps the session going (and, under `-ContextScope CurrentUser`, in the
-//! sign-in file), and `Connect-MgGraph -Scopes` itself. The interactive flows
-//! are in `signin_flows`. Microsoft's module does this with MSAL; the protocol
-//! is small.
+//! sign-in file), and getting the user's tokens for `Connect-MgGraph -Scopes`
+//! (the session makes them its connection). The interactive flows are in
+//! `flows.rs`. Microsoft's module does this with MSAL; the protocol is small.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use super::cache::{self as signin_cache, SignInKey};
+use super::environment::Environment;
+use super::identity::{access_token_of, auth_error, identity_url, jwt_claims, post_identity_form};
 use crate::args;
-use crate::auth::{
-    access_token_of, auth_error, identity_url, jwt_claims, post_identity_form, Authenticator,
-    Credential,
-};
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::request::check_segment;
-use crate::retry;
-use crate::session::{self, ConnectOptions, Connection, Context, Environment};
-use crate::signin_cache::{self, SignInKey};
+use crate::http::request::check_segment;
 
 /// Microsoft Graph PowerShell's public client id, Microsoft's default for `-Scopes`.
 pub const DEFAULT_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
@@ -195,116 +191,51 @@ impl UserCredential {
     }
 }
 
-/// `Connect-MgGraph -Scopes`: reuses the current sign-in when it already has
-/// the scopes (same environment, app and tenant), else signs in interactively
-/// for the scopes of both (consent upgrade), then makes it the session's.
-pub async fn connect_user(
-    mut user: UserCredential,
-    environment: Environment,
-    options: &ConnectOptions,
-    events: &Events,
-) -> Result<Context, CoreError> {
-    if let Ok(current) = session::connection() {
-        if let Credential::Delegated(signed_in) = &current.auth.credential {
-            let same_sign_in = current.auth.environment.name == environment.name
-                && signed_in.client_id == user.client_id
-                && signed_in.tenant_id.eq_ignore_ascii_case(&user.tenant_id);
-            if same_sign_in {
-                let has = |scope: &String| {
-                    current
-                        .context
-                        .scopes
-                        .iter()
-                        .any(|s| s.eq_ignore_ascii_case(scope))
-                };
-                if user.scopes.iter().all(has) {
-                    events.verbose(format!(
-                        "Already signed in as {} with these scopes; keeping that sign-in.",
-                        current.context.account.as_deref().unwrap_or("the user")
-                    ));
-                    return Ok(current.context);
-                }
-                let mut wanted = signed_in.scopes.clone();
-                wanted.extend(user.scopes.iter().cloned());
-                user.scopes = parse_scopes(&wanted);
-                events.verbose(format!(
-                    "Asking for consent to more scopes: {}.",
-                    user.scopes.join(", ")
-                ));
-            }
-        }
-    }
-    let keep = options.context_scope.as_deref() != Some("Process");
-    let tokens = match keep_sign_in(&mut user, &environment, keep, events) {
-        Some(kept) => match user.refresh(&environment, events).await {
-            Ok(tokens) => {
-                events.verbose(format!(
-                    "Signed in without asking, with the sign-in kept in '{}'.",
-                    kept.display()
-                ));
-                tokens
-            }
-            Err(e) => {
-                events.verbose(format!(
-                    "The kept sign-in no longer works ({e}); signing in again."
-                ));
-                user.clear_refresh_token();
-                interactive(&mut user, &environment, options, events).await?
-            }
-        },
-        None => interactive(&mut user, &environment, options, events).await?,
-    };
-    let claims = jwt_claims(tokens.access_token.expose_secret());
-    let claim = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
-    let context = Context {
-        client_id: Some(user.client_id.clone()),
-        tenant_id: claim("tid").or_else(|| Some(user.tenant_id.clone())),
-        scopes: claim("scp")
-            .map(|s| {
-                s.split(' ')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_else(|| user.scopes.clone()),
-        auth_type: "Delegated".into(),
-        token_credential_type: user.flow.credential_type().into(),
-        certificate_thumbprint: None,
-        certificate_subject_name: None,
-        context_scope: if user.keep_at.is_some() {
-            "CurrentUser"
-        } else {
-            "Process"
-        }
-        .into(),
-        environment: environment.name.clone(),
-        app_name: claim("app_displayname"),
-        client_timeout: retry::timespan(retry::current().client_timeout),
-        managed_identity_id: None,
-        account: tokens.account,
-    };
-    let auth = Authenticator::with_token(
-        environment,
-        Credential::Delegated(Box::new(user)),
-        tokens.access_token,
-        tokens.lifetime,
-    );
-    session::install(Connection {
-        auth: Arc::new(auth),
-        context: context.clone(),
-        lacks_invite_role: false,
-    });
-    Ok(context)
+/// How a user's sign-in goes, as the session decides it.
+pub struct SignInOptions {
+    /// Keep the sign-in for later sessions (`-ContextScope` other than `Process`).
+    pub keep: bool,
+    /// The file it is kept in (`cache::path`), when the shim named a settings file.
+    pub kept_file: Option<PathBuf>,
+    /// The bound on an interactive sign-in.
+    pub timeout: Duration,
 }
 
-async fn interactive(
-    user: &mut UserCredential,
-    environment: &Environment,
-    options: &ConnectOptions,
-    events: &Events,
-) -> Result<UserTokens, CoreError> {
-    let timeout = options.client_timeout.unwrap_or(DEFAULT_SIGN_IN_TIMEOUT);
-    user.sign_in(environment, timeout, events).await
+impl UserCredential {
+    /// Tokens for the user: without asking when the kept sign-in has every
+    /// scope and still works, else by signing in interactively.
+    pub async fn sign_in_or_resume(
+        &mut self,
+        environment: &Environment,
+        options: SignInOptions,
+        events: &Events,
+    ) -> Result<UserTokens, CoreError> {
+        let kept = keep_sign_in(self, environment, options.keep, options.kept_file, events);
+        match kept {
+            Some(kept) => match self.refresh(environment, events).await {
+                Ok(tokens) => {
+                    events.verbose(format!(
+                        "Signed in without asking, with the sign-in kept in '{}'.",
+                        kept.display()
+                    ));
+                    Ok(tokens)
+                }
+                Err(e) => {
+                    events.verbose(format!(
+                        "The kept sign-in no longer works ({e}); signing in again."
+                    ));
+                    self.clear_refresh_token();
+                    self.sign_in(environment, options.timeout, events).await
+                }
+            },
+            None => self.sign_in(environment, options.timeout, events).await,
+        }
+    }
+
+    /// Whether the sign-in is kept for later sessions (`-ContextScope CurrentUser`).
+    pub fn is_kept(&self) -> bool {
+        self.keep_at.is_some()
+    }
 }
 
 /// Under `-ContextScope CurrentUser`: points `user` at the sign-in file (so new
@@ -315,6 +246,7 @@ fn keep_sign_in(
     user: &mut UserCredential,
     environment: &Environment,
     keep: bool,
+    kept_file: Option<PathBuf>,
     events: &Events,
 ) -> Option<PathBuf> {
     if !keep {
@@ -324,7 +256,7 @@ fn keep_sign_in(
         events.warning("The sign-in is kept in this process only: keeping it encrypted on this platform (DPAPI) is not built yet. Use -ContextScope Process to silence this.");
         return None;
     }
-    let path = signin_cache::path()?;
+    let path = kept_file?;
     let key = SignInKey {
         environment: environment.name.clone(),
         tenant_id: user.tenant_id.clone(),
@@ -425,7 +357,12 @@ mod tests {
             SignInFlow::DeviceCode,
             None,
         );
-        let environment = crate::session::find_environment("Global").unwrap();
+        let environment = Environment {
+            name: "Global".into(),
+            azure_ad_endpoint: "https://login.microsoftonline.com".into(),
+            graph_endpoint: "https://graph.microsoft.com".into(),
+            kind: "Built-in".into(),
+        };
         assert_eq!(
             user.scope_parameter(&environment),
             "https://graph.microsoft.com/User.Read https://other.test/x openid profile offline_access"

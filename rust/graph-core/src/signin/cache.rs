@@ -27,9 +27,9 @@ pub fn supported() -> bool {
     cfg!(unix)
 }
 
-/// Where the sign-in is kept: the settings folder, when the shim named one.
-pub fn path() -> Option<PathBuf> {
-    crate::session::settings_file().and_then(|file| file.parent().map(|dir| dir.join(FILE_NAME)))
+/// Where the sign-in is kept: the folder of the settings file, when the shim named one.
+pub fn path(settings_file: Option<&Path>) -> Option<PathBuf> {
+    settings_file.and_then(|file| file.parent().map(|dir| dir.join(FILE_NAME)))
 }
 
 /// Says, the first time only, that the file is not encrypted.

@@ -9,16 +9,16 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use crate::auth::{
+use super::browser;
+use super::environment::Environment;
+use super::identity::{
     auth_error, identity_error_code, identity_refusal, identity_url, post_identity_form,
     send_identity_request,
 };
-use crate::browser;
+use super::user::{SignInFlow, UserCredential, UserTokens};
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::http;
-use crate::session::Environment;
-use crate::user_signin::{SignInFlow, UserCredential, UserTokens};
+use crate::http::transport;
 
 /// RFC 8628: the interval when the server names none, and what `slow_down` adds.
 const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -112,9 +112,11 @@ impl UserCredential {
                 ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                 ("device_code", device_code.expose_secret()),
             ];
-            let (status, parsed) =
-                send_identity_request(http::client()?.post(&token_url).form(&form), &token_url)
-                    .await?;
+            let (status, parsed) = send_identity_request(
+                transport::client()?.post(&token_url).form(&form),
+                &token_url,
+            )
+            .await?;
             if status.is_success() {
                 return self.accept(&parsed, &token_url, events);
             }

@@ -3,25 +3,47 @@
 //! caller gave), retrying throttling (429) and overloaded front ends (503, 504)
 //! as the request context says, within ClientTimeout.
 
+use std::future::Future;
 use std::time::{Instant, SystemTime};
 
 use secrecy::SecretString;
 
-use crate::auth::Authenticator;
+use super::retry::{self, RequestContext, WaitReason};
+use super::transport::{self, Exchange, Head, Outgoing};
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::http::{self, Exchange, Head, Outgoing};
-use crate::retry::{self, RequestContext, WaitReason};
+
+/// A credential that hands out bearer tokens and replaces one Graph rejected
+/// as expired: the session's (`signin::Authenticator`). Declared here so that
+/// sending needs nothing from the sign-in code.
+pub trait TokenSource: Sync {
+    /// A token that is not due for refresh.
+    fn token(
+        &self,
+        events: &Events,
+    ) -> impl Future<Output = Result<SecretString, CoreError>> + Send;
+
+    /// After Graph refused `rejected` as expired: a new token, or `None` when
+    /// the credential cannot refresh.
+    fn token_after_rejection(
+        &self,
+        rejected: &SecretString,
+        events: &Events,
+    ) -> impl Future<Output = Result<Option<SecretString>, CoreError>> + Send;
+
+    /// What the verbose stream says the request is sent with.
+    fn describe(&self) -> String;
+}
 
 /// Where the bearer token comes from.
-pub enum Bearer<'a> {
+pub enum Bearer<'a, S: TokenSource> {
     /// The connected session's credential (refreshable).
-    Session(&'a Authenticator),
+    Session(&'a S),
     /// A token given for this one request (`Invoke-MgGraphRequest -Token`).
     Given(SecretString),
 }
 
-impl Bearer<'_> {
+impl<S: TokenSource> Bearer<'_, S> {
     async fn token(&self, events: &Events) -> Result<SecretString, CoreError> {
         match self {
             Bearer::Session(auth) => auth.token(events).await,
@@ -31,7 +53,7 @@ impl Bearer<'_> {
 
     fn describe(&self) -> String {
         match self {
-            Bearer::Session(auth) => format!("Environment '{}'", auth.environment.name),
+            Bearer::Session(auth) => auth.describe(),
             Bearer::Given(_) => "With the given token".into(),
         }
     }
@@ -66,8 +88,8 @@ impl Answer {
 
 /// Sends `prepared` with retries, bounded by the request context's ClientTimeout.
 /// With `stream_success`, a 2xx answer comes back unread.
-pub async fn send_with_retries(
-    bearer: &Bearer<'_>,
+pub async fn send_with_retries<S: TokenSource>(
+    bearer: &Bearer<'_, S>,
     context: &RequestContext,
     prepared: &Prepared,
     stream_success: bool,
@@ -86,8 +108,8 @@ pub async fn send_with_retries(
     })?
 }
 
-async fn retry_loop(
-    bearer: &Bearer<'_>,
+async fn retry_loop<S: TokenSource>(
+    bearer: &Bearer<'_, S>,
     context: &RequestContext,
     prepared: &Prepared,
     stream_success: bool,
@@ -110,7 +132,7 @@ async fn retry_loop(
                 String::new()
             }
         ));
-        let response = http::send(
+        let response = transport::send(
             Outgoing {
                 method: prepared.method.clone(),
                 url: &prepared.url,
@@ -135,8 +157,11 @@ async fn retry_loop(
         if stream_success && status.is_success() {
             return Ok(Answer::Unread(Head::of(&response), response));
         }
-        let exchange = http::read_exchange(response, &prepared.url, events).await?;
-        if exchange.status == 401 && !refreshed_after_401 && http::says_token_expired(&exchange) {
+        let exchange = transport::read_exchange(response, &prepared.url, events).await?;
+        if exchange.status == 401
+            && !refreshed_after_401
+            && transport::says_token_expired(&exchange)
+        {
             if let Bearer::Session(auth) = bearer {
                 if let Some(fresh) = auth.token_after_rejection(&token, events).await? {
                     token = fresh;

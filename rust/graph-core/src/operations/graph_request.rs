@@ -14,12 +14,12 @@ use tokio::io::AsyncWriteExt;
 use url::Url;
 
 use crate::args::{flag, text};
-use crate::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::error::CoreError;
 use crate::events::Events;
-use crate::http::{self, Exchange, Head, MAX_BODY_BYTES};
-use crate::request::{check_headers, check_url_length, is_loopback};
-use crate::retry;
+use crate::http::dispatch::{send_with_retries, Answer, Bearer, Prepared};
+use crate::http::request::{check_headers, check_url_length, is_loopback};
+use crate::http::retry;
+use crate::http::transport::{self, Exchange, Head, MAX_BODY_BYTES};
 use crate::session::{self, Environment};
 
 /// Headers `-Headers` may not set here: the token and the framing are ours.
@@ -210,7 +210,7 @@ pub async fn run(args: Value, events: &Events) -> Result<(), CoreError> {
     };
     let bearer = match (&given_token, &connection) {
         (Some(token), _) => Bearer::Given(token.clone()),
-        (None, Ok(c)) => Bearer::Session(&c.auth),
+        (None, Ok(c)) => Bearer::Session(c.auth.as_ref()),
         (None, Err(e)) => return Err(clone_not_connected(e)),
     };
     let output_file = text(&args, "outputFile").map(PathBuf::from);
@@ -246,7 +246,7 @@ pub async fn run(args: Value, events: &Events) -> Result<(), CoreError> {
                     }
                 }
                 None => Some(
-                    http::read_exchange(response, &prepared.url, events)
+                    transport::read_exchange(response, &prepared.url, events)
                         .await?
                         .body,
                 ),
@@ -257,7 +257,7 @@ pub async fn run(args: Value, events: &Events) -> Result<(), CoreError> {
     let mut result = json!({
         "statusCode": head.status,
         "reasonPhrase": head.reason,
-        "headers": http::headers_json(&head.headers),
+        "headers": transport::headers_json(&head.headers),
         "contentType": head.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.clone()),
         "savedTo": saved.as_ref().map(|p| p.display().to_string()),
     });
@@ -306,7 +306,7 @@ fn exchange_head(exchange: &Exchange) -> Head {
 /// A Graph error as `Invoke-MgGraphRequest` reports it: Graph's code and ids, and
 /// the answer's body as ErrorDetails (as Microsoft's module does, so scripts can parse it).
 fn graph_request_error(exchange: &Exchange) -> CoreError {
-    let mut error = http::graph_error(exchange);
+    let mut error = transport::graph_error(exchange);
     error.response_body = Some(String::from_utf8_lossy(&exchange.body).into_owned());
     error.response_headers = Some(exchange.headers_json());
     CoreError::Graph(Box::new(error))
@@ -422,7 +422,7 @@ async fn stream_to_file(
         while let Some(chunk) = response.chunk().await.map_err(|e| {
             CoreError::Transport(format!(
                 "The response from {url} broke off after {written} bytes: {}",
-                http::describe_transport(&e)
+                transport::describe_transport(&e)
             ))
         })? {
             file.write_all(&chunk)
