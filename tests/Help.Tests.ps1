@@ -47,7 +47,8 @@ Describe 'Help for every exported cmdlet' {
             'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Add-MgEnvironment',
             'Set-MgEnvironment', 'Remove-MgEnvironment', 'Invoke-MgGraphRequest', 'Get-MgGraphOption', 'Set-MgGraphOption',
             'Set-MgRequestContext', 'Get-MgRequestContext', 'Invoke-MgInviteCommunicationCallParticipant'
-        ) | ForEach-Object { @{ Name = $_ } }
+        ) + @(Get-Content (Join-Path $PSScriptRoot '..' 'module' 'Microsoft.Graph.CloudCommunications' 'Generated' 'Commands.txt') | Where-Object { $_ }) |
+            ForEach-Object { @{ Name = $_ } }
     }
 
     It '<Name> has a synopsis, a description, every parameter, an example and an online link' -ForEach $script:Cmdlets {
@@ -67,7 +68,13 @@ Describe 'Help for every exported cmdlet' {
     It 'the module manifests export exactly the cmdlets that exist' {
         $auth = Get-Module Microsoft.Graph.Authentication
         @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgGraphOption', 'Get-MgRequestContext', 'Invoke-MgGraphRequest', 'Remove-MgEnvironment', 'Set-MgEnvironment', 'Set-MgGraphOption', 'Set-MgRequestContext')
-        @((Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys) | Should -Be @('Invoke-MgInviteCommunicationCallParticipant')
+        $generated = @(Get-Content (Join-Path $PSScriptRoot '..' 'module' 'Microsoft.Graph.CloudCommunications' 'Generated' 'Commands.txt') | Where-Object { $_ })
+        $generated.Count | Should -Be 43
+        @((Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(@('Invoke-MgInviteCommunicationCallParticipant') + $generated | Sort-Object)
+        # Every call command of Microsoft's list, and the DTMF command its newer versions add.
+        $listed = @(Get-Content (Join-Path $PSScriptRoot '..' 'spec' 'graph' 'cloudcommunications-commands.txt') | Where-Object { $_ -match 'CommunicationCall' -and $_ -notmatch 'MgCommunicationCallRecord(?!ingStatus)' })
+        $listed.Count | Should -Be 43
+        foreach ($name in $listed + 'Send-MgCommunicationCallDtmfTone') { (Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys | Should -Contain $name }
     }
 
     It 'about_Microsoft.Graph.CloudCommunications covers connecting, environments, the request context, errors and the emulator' {

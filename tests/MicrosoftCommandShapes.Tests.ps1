@@ -40,8 +40,10 @@ Describe '<name> as Microsoft has it' -ForEach $script:Commands {
         foreach ($set in $parameterSets) {
             $ourSet = $script:Ours.ParameterSets | Where-Object Name -EQ $set.name
             $ourParameters = @($ourSet.Parameters | Where-Object Name -NotIn $common)
-            @($ourParameters.Name | Sort-Object) | Should -Be @($set.parameters.name | Sort-Object) -Because "set $($set.name)"
-            foreach ($theirs in $set.parameters) {
+            $theirParameters = @($set.parameters | Where-Object name -NotIn $common)
+            # Names compare as PowerShell binds them, without regard to case (their -DelayBetweenTonesMS is our -DelayBetweenTonesMs).
+            @($ourParameters.Name.ToLowerInvariant() | Sort-Object) | Should -Be @($theirParameters.name.ToLowerInvariant() | Sort-Object) -Because "set $($set.name)"
+            foreach ($theirs in $theirParameters) {
                 $mine = $ourParameters | Where-Object Name -EQ $theirs.name
                 $mine.IsMandatory | Should -Be $theirs.mandatory -Because "-$($theirs.name) in $($set.name)"
                 $mine.ValueFromPipeline | Should -Be ($theirs.pipeline -contains 'ByValue') -Because "-$($theirs.name) in $($set.name)"
@@ -50,6 +52,10 @@ Describe '<name> as Microsoft has it' -ForEach $script:Commands {
                 }
             }
         }
+    }
+
+    It 'asks before changing anything exactly where Microsoft''s does (-WhatIf, -Confirm)' {
+        $script:Ours.Parameters.ContainsKey('WhatIf') | Should -Be $supportsShouldProcess
     }
 
     It 'declares Microsoft''s output type' {

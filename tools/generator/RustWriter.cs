@@ -125,7 +125,7 @@ public static class RustWriter
     }
 
     public static string Module() =>
-        Header + "//! What the generator writes for the core: Graph's types and the commands' descriptors.\n\npub mod commands;\npub mod types;\n";
+        Header + "//! What the generator writes for the core: Graph's types and the commands' descriptors.\n//! rustfmt leaves them as the generator writes them, so that regenerating changes nothing.\n\n#[rustfmt::skip]\npub mod commands;\n#[rustfmt::skip]\npub mod types;\n";
 
     private static string BodyStatic(CommandSpec c) => Naming.RustStatic("B", c.Name.Replace("-", string.Empty, StringComparison.Ordinal));
 

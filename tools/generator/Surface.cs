@@ -115,7 +115,7 @@ public sealed class Surface
         AddInputObject(spec, "GetViaIdentity");
         AddQuery(spec, "ExpandProperty", "string[]?", "String[]", new[] { "Expand" }, spec.SetNames, "Expands related entities ($expand): the navigation properties to return with each object.");
         AddQuery(spec, "Property", "string[]?", "String[]", new[] { "Select" }, spec.SetNames, "Selects the properties to return ($select).");
-        string[] listOnly = { "List" };
+        string[] listOnly = listable ? new[] { "List" } : Array.Empty<string>();
         AddQuery(spec, "Filter", "string?", "String", Array.Empty<string>(), listOnly, "Filters the items by an OData expression ($filter).");
         AddQuery(spec, "Search", "string?", "String", Array.Empty<string>(), listOnly, "Searches the items by a phrase ($search).");
         AddQuery(spec, "Skip", "int", "Int32", Array.Empty<string>(), listOnly, "Skips the first items ($skip).");
@@ -344,6 +344,11 @@ public sealed class Surface
 
     private static void Add(CommandSpec spec, CmdletParameter parameter, IEnumerable<string> sets, bool mandatory = false)
     {
+        if (!sets.Any())
+        {
+            return;
+        }
+
         CmdletParameter? existing = spec.Parameters.FirstOrDefault(p => p.Name == parameter.Name);
         if (existing is not null && existing.Role != parameter.Role)
         {

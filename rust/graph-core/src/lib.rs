@@ -11,6 +11,7 @@
 pub mod args;
 pub mod error;
 pub mod events;
+pub mod generated;
 pub mod http;
 pub mod operations;
 pub mod schema;

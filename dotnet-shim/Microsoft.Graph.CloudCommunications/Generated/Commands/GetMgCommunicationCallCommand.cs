@@ -42,33 +42,6 @@ namespace GraphRust.CloudCommunications.Commands
         [Alias("Select")]
         public string[]? Property { get; set; }
 
-        [Parameter(ParameterSetName = "List")]
-        public string? Filter { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        public string? Search { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        public int Skip { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        [Alias("OrderBy")]
-        public string[]? Sort { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        [Alias("Limit")]
-        public int Top { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        public SwitchParameter All { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        public int PageSize { get; set; }
-
-        [Parameter(ParameterSetName = "List")]
-        [Alias("CV")]
-        public string? CountVariable { get; set; }
-
         [Parameter(ValueFromPipeline = true)]
         public System.Collections.IDictionary? Headers { get; set; }
 

@@ -99,8 +99,14 @@ mod tests {
     fn sets_choose_the_operation() {
         let get = Command::find("Get-MgCommunicationCallParticipant").unwrap();
         assert_eq!(get.operation("List").unwrap().answer, Answer::Collection);
-        assert_eq!(get.operation("GetViaIdentity").unwrap().answer, Answer::Entity);
+        assert_eq!(
+            get.operation("GetViaIdentity").unwrap().answer,
+            Answer::Entity
+        );
         let count = Command::find("Get-MgCommunicationCallCount").unwrap();
-        assert_eq!(count.operation("__AllParameterSets").unwrap().answer, Answer::Count);
+        assert_eq!(
+            count.operation("__AllParameterSets").unwrap().answer,
+            Answer::Count
+        );
     }
 }

@@ -16,8 +16,8 @@ use crate::error::{CoreError, Problem};
 use crate::events::Events;
 use crate::http::dispatch::{send_with_retries, Answer as Sent, Bearer, Prepared};
 use crate::http::request::{check_headers, check_segment, check_url_length, escape_segment};
-use crate::http::transport::{self, Exchange};
 use crate::http::retry;
+use crate::http::transport::{self, Exchange};
 use crate::operations::command::{Answer, Body, Command, Operation};
 use crate::schema::validate::validate;
 use crate::session;
@@ -73,7 +73,12 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
     }
 
     let connection = session::connection()?;
-    let endpoint = connection.auth.environment.graph_endpoint.trim_end_matches('/').to_string();
+    let endpoint = connection
+        .auth
+        .environment
+        .graph_endpoint
+        .trim_end_matches('/')
+        .to_string();
     let url = format!("{endpoint}/v1.0{path}{query}");
     check_url_length("The request", &url).map_err(CoreError::InvalidArgument)?;
     let mut prepared = Prepared {
@@ -112,19 +117,25 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
             Sent::Unread(..) => unreachable!("a call that does not stream reads every answer"),
         };
         if !(200..300).contains(&exchange.status) {
-            return Err(CoreError::Graph(Box::new(transport::graph_error(&exchange))));
+            return Err(CoreError::Graph(Box::new(transport::graph_error(
+                &exchange,
+            ))));
         }
         let headers = exchange.headers_json();
         match operation.answer {
             Answer::Count => {
                 let text = String::from_utf8_lossy(&exchange.body);
-                let count: i64 = text.trim().trim_start_matches('\u{feff}').parse().map_err(|_| {
-                    CoreError::InvalidResponse(format!(
-                        "Graph answered {} to a count with '{}', which is not a number.",
-                        exchange.status,
-                        text.chars().take(40).collect::<String>()
-                    ))
-                })?;
+                let count: i64 =
+                    text.trim()
+                        .trim_start_matches('\u{feff}')
+                        .parse()
+                        .map_err(|_| {
+                            CoreError::InvalidResponse(format!(
+                                "Graph answered {} to a count with '{}', which is not a number.",
+                                exchange.status,
+                                text.chars().take(40).collect::<String>()
+                            ))
+                        })?;
                 events.result(json!({ "count": count }), Some(headers));
                 return Ok(());
             }
@@ -134,7 +145,10 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
             }
             Answer::Entity | Answer::None => {
                 let item = parse(&exchange)?;
-                events.result(json!({ "item": item, "type": operation.answer_type }), Some(headers));
+                events.result(
+                    json!({ "item": item, "type": operation.answer_type }),
+                    Some(headers),
+                );
                 return Ok(());
             }
             Answer::Collection => {
@@ -198,7 +212,9 @@ fn prepare_body(
     events: &Events,
 ) -> Result<Value, CoreError> {
     let validated = values.remove("@validated").and_then(|v| v.as_bool()) == Some(true);
-    let given = values.remove("BodyParameter").or_else(|| values.remove("Body"));
+    let given = values
+        .remove("BodyParameter")
+        .or_else(|| values.remove("Body"));
     let input = match given {
         Some(Value::Null) => {
             return Err(CoreError::InvalidBody(vec![Problem {
@@ -365,10 +381,16 @@ mod tests {
             .unwrap()
             .operation("Get")
             .unwrap();
-        let path = fill_path(op, &values(json!({"CallId": "a/b c", "ParticipantId": "p?1"}))).unwrap();
+        let path = fill_path(
+            op,
+            &values(json!({"CallId": "a/b c", "ParticipantId": "p?1"})),
+        )
+        .unwrap();
         assert_eq!(path, "/communications/calls/a%2Fb%20c/participants/p%3F1");
         let missing = fill_path(op, &values(json!({"CallId": "a"}))).unwrap_err();
-        assert!(missing.to_string().starts_with("ParticipantId is null or empty"));
+        assert!(missing
+            .to_string()
+            .starts_with("ParticipantId is null or empty"));
         assert!(fill_path(op, &values(json!({"CallId": "..", "ParticipantId": "p"}))).is_err());
     }
 
@@ -393,7 +415,11 @@ mod tests {
 
     #[test]
     fn next_links_stay_on_the_host() {
-        assert!(same_host("https://graph.microsoft.com", "https://graph.microsoft.com/v1.0/x?$skiptoken=1").is_ok());
+        assert!(same_host(
+            "https://graph.microsoft.com",
+            "https://graph.microsoft.com/v1.0/x?$skiptoken=1"
+        )
+        .is_ok());
         assert!(same_host("https://graph.microsoft.com", "https://evil.example/v1.0/x").is_err());
         assert!(same_host("http://127.0.0.1:5000", "http://127.0.0.1:5001/v1.0/x").is_err());
     }

@@ -11,6 +11,8 @@ use crate::events::Events;
 use crate::http::{retry, transport};
 use crate::schema::output::TYPE_NAMES_KEY;
 
+pub mod command;
+pub mod generic;
 pub mod graph_request;
 pub mod invite;
 pub mod runtime;
@@ -29,6 +31,7 @@ fn with_type_names(value: impl serde::Serialize, type_name: &str) -> Value {
 async fn run(op: &str, args: Value, events: &Events) -> Result<(), CoreError> {
     match op {
         "invite" => invite::invite(args, events).await,
+        "command" => generic::run(args, events).await,
         "connect" => session::connect(args, events).await,
         "disconnect" => session::disconnect(events),
         "getContext" => session::get_context(events),

@@ -226,8 +226,7 @@ impl Check {
             }
             Kind::Number => match value {
                 Value::Number(_) => value.clone(),
-                Value::String(s) => match s.trim().parse::<f64>().ok().and_then(Number::from_f64)
-                {
+                Value::String(s) => match s.trim().parse::<f64>().ok().and_then(Number::from_f64) {
                     Some(n) => Value::Number(n),
                     None => self.mismatch(path, "a number", value),
                 },
@@ -320,7 +319,12 @@ fn is_guid(s: &str) -> bool {
 
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    s.len() == 10 && b[4] == b'-' && b[7] == b'-' && digits(&s[..4]) && digits(&s[5..7]) && digits(&s[8..])
+    s.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(&s[..4])
+        && digits(&s[5..7])
+        && digits(&s[8..])
 }
 
 fn is_time(s: &str) -> bool {
@@ -440,8 +444,12 @@ mod tests {
             json!({"isMuted": "yes", "info": "text", "rosterSequenceNumber": "x"}),
         );
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(found.iter().any(|p| p.starts_with("isMuted: expected a boolean")));
-        assert!(found.iter().any(|p| p.starts_with("info: expected a hashtable")));
+        assert!(found
+            .iter()
+            .any(|p| p.starts_with("isMuted: expected a boolean")));
+        assert!(found
+            .iter()
+            .any(|p| p.starts_with("info: expected a hashtable")));
         assert!(found
             .iter()
             .any(|p| p.starts_with("rosterSequenceNumber: expected a whole number (Int64)")));
@@ -449,7 +457,10 @@ mod tests {
             &B_INVOKE_MG_ANSWER_COMMUNICATION_CALL,
             json!({"callbackUri": "x", "mediaConfig": {"@odata.type": "#microsoft.graph.appHostedMediaConfig"}, "participantCapacity": 99999999999i64}),
         );
-        assert_eq!(range, ["participantCapacity: 99999999999 is out of range for a whole number (Int32)"]);
+        assert_eq!(
+            range,
+            ["participantCapacity: 99999999999 is out of range for a whole number (Int32)"]
+        );
     }
 
     #[test]
@@ -458,7 +469,11 @@ mod tests {
             &B_INVOKE_MG_ANSWER_COMMUNICATION_CALL,
             json!({"callbackUri": "https://x", "mediaConfig": {}}),
         );
-        assert!(found[0].starts_with("mediaConfig: is a microsoft.graph.mediaConfig, which is abstract"), "{found:?}");
+        assert!(
+            found[0]
+                .starts_with("mediaConfig: is a microsoft.graph.mediaConfig, which is abstract"),
+            "{found:?}"
+        );
         let ok = validate(
             &B_INVOKE_MG_ANSWER_COMMUNICATION_CALL,
             &json!({"CallbackUri": "https://x", "mediaConfig": {"@odata.type": "#microsoft.graph.appHostedMediaConfig", "BLOB": "b"}, "acceptedModalities": "AUDIO"}),
@@ -471,7 +486,10 @@ mod tests {
     #[test]
     fn required_action_parameters_and_unknown_enum_members() {
         let found = problems(&B_INVOKE_MG_ANSWER_COMMUNICATION_CALL, json!({}));
-        assert!(found.iter().any(|p| p == "callbackUri: is required"), "{found:?}");
+        assert!(
+            found.iter().any(|p| p == "callbackUri: is required"),
+            "{found:?}"
+        );
         let ok = validate(
             &B_INVOKE_MG_ANSWER_COMMUNICATION_CALL,
             &json!({"callbackUri": "x", "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}, "acceptedModalities": ["hologram"]}),
@@ -486,7 +504,9 @@ mod tests {
         assert_eq!(timespan_to_iso("00:01:30").as_deref(), Some("PT1M30S"));
         assert_eq!(timespan_to_iso("1.02:00:00").as_deref(), Some("P1DT2H"));
         assert!(is_iso_duration("PT30S") && !is_iso_duration("P") && !is_iso_duration("30"));
-        assert!(is_date_time("2026-11-28T09:00:00.123Z") && is_date_time("2026-11-28T09:00:00+01:00"));
+        assert!(
+            is_date_time("2026-11-28T09:00:00.123Z") && is_date_time("2026-11-28T09:00:00+01:00")
+        );
         assert!(!is_date_time("2026-11-28") && !is_date_time("yesterday"));
         assert!(is_guid("8c6a3b8e-1d1f-4b7e-9c55-6f3f0f5d2a10") && !is_guid("8c6a3b8e"));
     }
