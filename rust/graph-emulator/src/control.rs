@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::faults::ScriptedAnswer;
+use crate::faults::{add_path_script, ScriptedAnswer};
 use crate::recording::RecordedRequest;
 use crate::state::AppState;
 use crate::{AppRegistration, ManagedIdentity, SignInScript};
@@ -79,4 +79,38 @@ pub(crate) async fn mark_call_missing(
 ) -> StatusCode {
     state.lock().missing_calls.insert(call_id);
     StatusCode::NO_CONTENT
+}
+
+/// `POST /_emulator/script`: `{"path": "/communications/calls", "answers": [...]}` queues
+/// answers for the next requests whose version-less path starts with `path`.
+#[derive(serde::Deserialize)]
+pub(crate) struct PathScriptRequest {
+    path: String,
+    answers: Vec<ScriptedAnswer>,
+}
+
+pub(crate) async fn script_path(
+    State(state): State<Arc<AppState>>,
+    Json(request): Json<PathScriptRequest>,
+) -> StatusCode {
+    add_path_script(&mut state.lock(), &request.path, request.answers);
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /_emulator/paging`: `{"pageSize": 2}`, the most items a page of a collection holds.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Paging {
+    page_size: usize,
+}
+
+pub(crate) async fn set_paging(
+    State(state): State<Arc<AppState>>,
+    Json(paging): Json<Paging>,
+) -> Response {
+    if paging.page_size == 0 {
+        return (StatusCode::BAD_REQUEST, "pageSize must be at least 1").into_response();
+    }
+    state.lock().page_size = paging.page_size;
+    StatusCode::NO_CONTENT.into_response()
 }

@@ -1,7 +1,7 @@
 //! Scripted answers: statuses, headers, bodies, delays and transport faults
 //! (dropped connections, cut bodies, oversized answers) that tests queue.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::graph_errors::{graph_error, insert_header};
+use crate::graph_shapes::segments;
+use crate::state::Shared;
 
-/// A scripted answer for the next request on a call id.
+/// A scripted answer for the next request on a call id (or on a path).
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ScriptedAnswer {
@@ -34,6 +36,67 @@ pub struct ScriptedAnswer {
     /// (the body is shorter than its Content-Length), "oversized" (a 17 MiB body).
     #[serde(default)]
     pub fault: Option<String>,
+}
+
+/// Answers queued for requests under a path (`POST /_emulator/script`), for paths
+/// without a call id. The prefix is version-less; a `*` segment matches any one segment,
+/// and an empty prefix (`/`) matches every Graph request.
+#[derive(Debug)]
+pub(crate) struct PathScript {
+    prefix: Vec<String>,
+    answers: VecDeque<ScriptedAnswer>,
+}
+
+/// A path's decoded segments without the leading version (`v1.0`, `beta`).
+fn versionless(path: &str) -> Vec<String> {
+    let mut parts = segments(path);
+    if parts.first().is_some_and(|v| v == "v1.0" || v == "beta") {
+        parts.remove(0);
+    }
+    parts
+}
+
+pub(crate) fn add_path_script(shared: &mut Shared, path: &str, answers: Vec<ScriptedAnswer>) {
+    let prefix = versionless(path);
+    match shared.path_scripts.iter_mut().find(|s| s.prefix == prefix) {
+        Some(script) => script.answers.extend(answers),
+        None => shared.path_scripts.push(PathScript {
+            prefix,
+            answers: answers.into(),
+        }),
+    }
+}
+
+/// The next scripted answer for a request: its call id's first, then the first path
+/// script whose prefix the request's path starts with. Scripts are taken only once the
+/// request passed the token check, as the service would act on it.
+pub(crate) fn take_script(
+    shared: &mut Shared,
+    call_id: Option<&str>,
+    path: &str,
+) -> Option<ScriptedAnswer> {
+    if let Some(answer) = call_id
+        .and_then(|id| shared.scripts.get_mut(id))
+        .and_then(VecDeque::pop_front)
+    {
+        return Some(answer);
+    }
+    if shared.path_scripts.is_empty() {
+        return None;
+    }
+    let request = versionless(path);
+    let at = shared.path_scripts.iter().position(|s| {
+        s.prefix.len() <= request.len()
+            && s.prefix
+                .iter()
+                .zip(&request)
+                .all(|(p, r)| p == "*" || p == r)
+    })?;
+    let answer = shared.path_scripts[at].answers.pop_front();
+    if shared.path_scripts[at].answers.is_empty() {
+        shared.path_scripts.remove(at);
+    }
+    answer
 }
 
 /// A body that fails after `sent` bytes, so the connection ends mid-answer. The

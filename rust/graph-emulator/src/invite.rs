@@ -2,7 +2,6 @@
 //! `/microsoft.graph.invite`): Graph's invite, with its token, role, content-type
 //! and body checks as documented.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -12,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use crate::faults::scripted_response;
+use crate::admission::with_ids;
+use crate::faults::{scripted_response, take_script};
 use crate::graph_errors::{graph_error, insert_header};
 use crate::recording::{recorded_headers, RecordedRequest};
 use crate::state::AppState;
@@ -100,11 +100,7 @@ pub(crate) async fn invite(
     }
     // A scripted answer is for the next request the service would act on: one refused at the
     // door (an expired token, found by the soak) leaves it for the retry.
-    let scripted = state
-        .lock()
-        .scripts
-        .get_mut(&call_id)
-        .and_then(VecDeque::pop_front);
+    let scripted = take_script(&mut state.lock(), Some(&call_id), uri.path());
     if let Some(answer) = scripted {
         return scripted_response(answer, crid).await;
     }
@@ -139,13 +135,7 @@ pub(crate) async fn invite(
                 .collect()
         })
         .unwrap_or_default();
-    state
-        .lock()
-        .calls
-        .entry(call_id.clone())
-        .or_default()
-        .participants
-        .extend(invited);
+    calls::add_participants(&mut state.lock().store, &call_id, invited);
     let operation_id = uuid::Uuid::new_v4().to_string();
     let mut operation = Map::new();
     operation.insert(
@@ -173,7 +163,7 @@ pub(crate) async fn invite(
             state.base_url
         ),
     );
-    calls::with_ids(response, crid)
+    with_ids(response, crid)
 }
 
 /// What Graph refuses with 400: the shape of invitationParticipantInfo as documented.

@@ -3,25 +3,37 @@
 //! It is written from Graph's documentation, not from `graph-core`, so that a
 //! mistake in our client model cannot hide in its own test server. It listens
 //! on loopback only, records every request it receives, and lets tests script
-//! the next answers for a call id through its control endpoint (`/_emulator`).
+//! the next answers for a call id or a path through its control endpoint (`/_emulator`).
 //!
-//! Modules: `state` (what handlers share, the bearer check), `router` (the
+//! Every path under `/communications/calls` is served by one store of JSON
+//! entities (`store`, `query`), driven by a table of Graph's shapes
+//! (`graph_shapes`) and its HTTP handler (`entities`); the invite keeps its own
+//! handler (`invite`), and `calls` holds what is specific to calls.
+//!
+//! Other modules: `state` (what handlers share, the bearer check), `router` (the
 //! routes and the identity platform's handlers), `control` (`/_emulator`),
-//! `recording` (the record of requests), `faults` (scripted answers),
-//! `graph_errors` (Graph-shaped errors, dates), `invite`, `calls`,
+//! `admission` (record, token check, scripts for Graph requests), `recording`
+//! (the record of requests), `faults` (scripted answers), `graph_errors`
+//! (Graph-shaped errors, dates), `extras` (`/me`, reports, unknown paths),
 //! `identity`/`delegated` (the identity platform), `tls`, `follow`.
 
+mod admission;
 mod calls;
 mod control;
 mod delegated;
+mod entities;
+mod extras;
 mod faults;
 mod follow;
 mod graph_errors;
+mod graph_shapes;
 mod identity;
 mod invite;
+mod query;
 mod recording;
 mod router;
 mod state;
+mod store;
 mod tls;
 
 pub use delegated::{SignInScript, GRAPH_POWERSHELL_CLIENT_ID};
@@ -57,6 +69,9 @@ pub struct EmulatorConfig {
     pub bind: SocketAddr,
     /// Serve HTTPS, writing the CA that signed the server certificate to `<dir>/ca.pem`.
     pub tls_dir: Option<std::path::PathBuf>,
+    /// The most items a page of a collection holds before `@odata.nextLink` (Graph's
+    /// server-driven paging); tests lower it (also `POST /_emulator/paging`).
+    pub page_size: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -65,6 +80,7 @@ impl Default for EmulatorConfig {
             token: "emulator-token".to_string(),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             tls_dir: None,
+            page_size: 100,
         }
     }
 }
@@ -97,13 +113,15 @@ impl RunningEmulator {
         self.state.lock().requests.clear();
     }
 
-    /// Forgets every recorded request, script, call and missing-call mark (apps and tokens
-    /// stay), so that a long run in one process holds only what its current batch needs.
+    /// Forgets every recorded request, script, call (and all under it) and missing-call
+    /// mark (apps, tokens and the page size stay), so that a long run in one process holds
+    /// only what its current batch needs.
     pub fn reset(&self) {
         let mut shared = self.state.lock();
         shared.requests = Vec::new();
         shared.scripts = HashMap::new();
-        shared.calls = HashMap::new();
+        shared.path_scripts = Vec::new();
+        shared.store = store::Store::default();
         shared.missing_calls = HashSet::new();
     }
 
@@ -114,6 +132,18 @@ impl RunningEmulator {
             .entry(call_id.to_string())
             .or_default()
             .extend(answers);
+    }
+
+    /// Queues answers for the next requests whose version-less path starts with `path`
+    /// (`/communications/calls`; a `*` segment matches any one; `/` matches every request).
+    /// A call id's own script, when it has one, comes first.
+    pub fn script_path(&self, path: &str, answers: Vec<ScriptedAnswer>) {
+        faults::add_path_script(&mut self.state.lock(), path, answers);
+    }
+
+    /// The most items a page of a collection holds from now on (at least 1).
+    pub fn set_page_size(&self, page_size: usize) {
+        self.state.lock().page_size = page_size.max(1);
     }
 
     pub fn mark_missing(&self, call_id: &str) {
@@ -173,7 +203,10 @@ pub fn spawn(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
     let state = Arc::new(AppState {
         token: config.token,
         base_url: base_url.clone(),
-        shared: Mutex::new(Shared::default()),
+        shared: Mutex::new(Shared {
+            page_size: config.page_size.max(1),
+            ..Shared::default()
+        }),
     });
     let app = router::router(state.clone());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

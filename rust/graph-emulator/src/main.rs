@@ -1,4 +1,4 @@
-//! `graph-emulator --port 0 --token T [--tls-dir DIR]`: prints its base URL on the
+//! `graph-emulator --port 0 --token T [--tls-dir DIR] [--page-size N]`: prints its base URL on the
 //! first line (and, with TLS, `ca: <path>` on the second), then serves until killed.
 //! `graph-emulator --follow URL` acts as the browser of a test's sign-in instead.
 
@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use graph_emulator::{spawn, EmulatorConfig};
 
-const USAGE: &str = "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN] [--tls-dir DIR]\n       graph-emulator --follow URL";
+const USAGE: &str = "usage: graph-emulator [--port N] [--bind 127.0.0.1|::1] [--token TOKEN] [--tls-dir DIR] [--page-size N]\n       graph-emulator --follow URL";
 
 fn main() {
     let mut config = EmulatorConfig::default();
@@ -36,6 +36,16 @@ fn main() {
             }
             "--token" => config.token = value("--token"),
             "--tls-dir" => config.tls_dir = Some(value("--tls-dir").into()),
+            "--page-size" => {
+                config.page_size = value("--page-size")
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .unwrap_or_else(|| {
+                        eprintln!("--page-size expects a number of at least 1");
+                        std::process::exit(2)
+                    })
+            }
             "--follow" => match graph_emulator::follow(&value("--follow")) {
                 Ok(_) => return,
                 Err(e) => {

@@ -8,51 +8,39 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use crate::calls;
 use crate::control::{
     clear_requests, expire_tokens, issued_tokens, list_requests, mark_call_missing, register_app,
-    script_call, script_signin, set_managed_identity,
+    script_call, script_path, script_signin, set_managed_identity, set_paging,
 };
 use crate::invite::invite;
 use crate::recording::{record, record_form};
 use crate::state::AppState;
+use crate::{calls, entities, extras};
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
+        // The invite keeps its own handler; every other method there is the store's.
         .route(
             "/{version}/communications/calls/{call_id}/participants/{action}",
-            post(invite)
-                .get(calls::get_participant)
-                .delete(calls::delete_participant),
+            post(invite).fallback(entities::serve),
         )
-        .route(
-            "/{version}/communications/calls/{call_id}",
-            get(calls::get_call),
-        )
-        .route(
-            "/{version}/communications/calls/{call_id}/participants",
-            get(calls::list_participants),
-        )
-        .route(
-            "/{version}/communications/calls/{call_id}/participants/{participant_id}/{action}",
-            post(calls::mute_participant),
-        )
-        .route("/{version}/reports/{report}", get(calls::report))
-        .route("/_emulator/calls", post(calls::create_call))
+        .route("/{version}/communications/{*rest}", any(entities::serve))
+        .route("/{version}/reports/{report}", get(extras::report))
+        .route("/{version}/me", get(extras::me))
         .route("/{tenant}/oauth2/v2.0/{endpoint}", post(identity_post))
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize))
         .route("/devicelogin", get(device_login_page))
-        .route("/{version}/me", get(calls::me))
-        .route("/_emulator/signin", post(script_signin))
         .route("/msi/token", get(managed_identity_app_service))
         .route(
             "/metadata/identity/oauth2/token",
             get(managed_identity_imds),
         )
+        .route("/_emulator/calls", post(calls::create_call))
+        .route("/_emulator/signin", post(script_signin))
         .route("/_emulator/apps", post(register_app))
         .route("/_emulator/managed-identity", post(set_managed_identity))
         .route("/_emulator/tokens/expire", post(expire_tokens))
@@ -64,7 +52,9 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/_emulator/calls/{call_id}/missing",
             post(mark_call_missing),
         )
-        .fallback(calls::other)
+        .route("/_emulator/script", post(script_path))
+        .route("/_emulator/paging", post(set_paging))
+        .fallback(extras::other)
         .with_state(state)
 }
 

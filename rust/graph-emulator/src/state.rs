@@ -6,16 +6,21 @@ use std::sync::{Mutex, MutexGuard};
 
 use axum::http::HeaderMap;
 
-use crate::faults::ScriptedAnswer;
+use crate::faults::{PathScript, ScriptedAnswer};
+use crate::identity;
 use crate::recording::RecordedRequest;
-use crate::{calls, identity};
+use crate::store::Store;
 
 #[derive(Default)]
 pub(crate) struct Shared {
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) scripts: HashMap<String, VecDeque<ScriptedAnswer>>,
+    pub(crate) path_scripts: Vec<PathScript>,
     pub(crate) missing_calls: HashSet<String>,
-    pub(crate) calls: HashMap<String, calls::CallState>,
+    /// Every entity under `/communications/calls`.
+    pub(crate) store: Store,
+    /// The most items a page of a collection holds (`@odata.nextLink` leads on).
+    pub(crate) page_size: usize,
     pub(crate) identity: identity::Identity,
 }
 

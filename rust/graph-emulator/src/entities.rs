@@ -1,0 +1,378 @@
+//! The HTTP side of the store: one handler for every path under
+//! `/{v1.0|beta}/communications/calls`, driven by the table in `graph_shapes`.
+//! `POST` creates in a collection, `GET` reads an item or lists a page,
+//! `PATCH` merges, `DELETE` removes, `/$count` counts, and bound actions answer
+//! as Graph documents them (the invite has its own handler, `crate::invite`).
+
+// The errors here are the answers themselves, handed straight back to axum; boxing them
+// would gain nothing.
+#![allow(clippy::result_large_err)]
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use crate::admission::{admit, with_ids, Incoming};
+use crate::calls;
+use crate::graph_errors::insert_header;
+use crate::graph_shapes::{
+    encode_segment, resolve, segments, ActionAnswer, Address, Tail, OPERATIONS,
+};
+use crate::query::{self, QueryOptions};
+use crate::state::AppState;
+
+/// Every method on every path under `/{version}/communications/`.
+pub(crate) async fn serve(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let all = segments(uri.path());
+    let Some(address) = all
+        .get(1..)
+        .and_then(|rest| resolve(rest, method == Method::POST))
+    else {
+        return crate::extras::other(State(state), method, uri, headers, body).await;
+    };
+    let call_id = calls::call_id_of(&address);
+    let incoming = match admit(&state, &method, &uri, &headers, &body, call_id).await {
+        Ok(incoming) => incoming,
+        Err(answer) => return answer,
+    };
+    let version = all[0].as_str();
+    let request = Request {
+        state: &state,
+        address: &address,
+        version,
+        uri: &uri,
+        headers: &headers,
+        body: &body,
+        incoming: &incoming,
+    };
+    let answer = if version != "v1.0" && version != "beta" {
+        Err(request.bad_request(&format!("Invalid version: {version}")))
+    } else {
+        request.dispatch(&method)
+    };
+    match answer {
+        Ok(response) => with_ids(response, incoming.crid()),
+        // Graph-shaped errors carry their own request ids.
+        Err(response) => response,
+    }
+}
+
+struct Request<'a> {
+    state: &'a AppState,
+    address: &'a Address,
+    version: &'a str,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+    incoming: &'a Incoming,
+}
+
+type Answer = Result<Response, Response>;
+
+/// The entity with `@odata.context` first, as Graph answers a read.
+fn with_context(entity: Value, context: String) -> Value {
+    let mut out = Map::new();
+    out.insert("@odata.context".into(), Value::String(context));
+    if let Value::Object(map) = entity {
+        out.extend(map);
+    }
+    Value::Object(out)
+}
+
+impl Request<'_> {
+    fn dispatch(&self, method: &Method) -> Answer {
+        let on_item = self.address.last().id.is_some();
+        match (&self.address.tail, on_item, method.as_str()) {
+            (Tail::Nothing, false, "GET") => self.list(),
+            (Tail::Nothing, false, "POST") => self.create(),
+            (Tail::Nothing, true, "GET") => self.read(),
+            (Tail::Nothing, true, "PATCH") => self.update(),
+            (Tail::Nothing, true, "DELETE") => self.delete(),
+            (Tail::Count, _, "GET") => self.count(),
+            (Tail::Action(name), _, "POST") => self.action(name, on_item),
+            (Tail::Nothing | Tail::Count, _, _) => Err(self.incoming.error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                &format!("The method {method} is not allowed on this resource."),
+            )),
+            (Tail::Action(segment) | Tail::Unknown(segment), _, _) => Err(self.incoming.error(
+                StatusCode::NOT_FOUND,
+                "UnknownError",
+                &format!("Resource not found for the segment '{segment}'."),
+            )),
+        }
+    }
+
+    fn bad_request(&self, message: &str) -> Response {
+        self.incoming
+            .error(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
+    /// The 404 for the item of step `i`.
+    fn missing(&self, i: usize) -> Response {
+        calls::not_found(self.address.steps[i].shape.name, self.incoming.crid())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}/{path}", self.state.base_url, self.version)
+    }
+
+    fn context(&self, entity: bool) -> String {
+        format!(
+            "{}/{}/$metadata#{}{}",
+            self.state.base_url,
+            self.version,
+            self.address.context_path(),
+            if entity { "/$entity" } else { "" }
+        )
+    }
+
+    fn options(&self) -> Result<QueryOptions, Response> {
+        QueryOptions::parse(self.uri.query()).map_err(|m| self.bad_request(&m))
+    }
+
+    /// A JSON object body sent as `application/json`, as creating and updating need.
+    fn json_object(&self) -> Result<Map<String, Value>, Response> {
+        let content_type = self
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !content_type.starts_with("application/json") {
+            return Err(self.bad_request("The request's content type must be application/json."));
+        }
+        match serde_json::from_slice(self.body) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(self.bad_request("The request body must be a JSON object.")),
+        }
+    }
+
+    fn list(&self) -> Answer {
+        let options = self.options()?;
+        let page = {
+            let mut shared = self.state.lock();
+            let page_size = shared.page_size;
+            let collection = shared
+                .store
+                .collection_mut(&self.address.steps)
+                .map_err(|i| self.missing(i))?;
+            query::page(collection.values(), &options, page_size)
+        };
+        let mut body = Map::new();
+        body.insert("@odata.context".into(), json!(self.context(false)));
+        if options.count {
+            body.insert("@odata.count".into(), json!(page.total));
+        }
+        if let Some(token) = page.next {
+            let link = query::next_link(
+                &self.state.base_url,
+                self.uri.path(),
+                self.uri.query(),
+                token,
+            );
+            body.insert("@odata.nextLink".into(), json!(link));
+        }
+        body.insert("value".into(), Value::Array(page.items));
+        Ok(Json(Value::Object(body)).into_response())
+    }
+
+    fn count(&self) -> Answer {
+        let options = self.options()?;
+        let mut shared = self.state.lock();
+        let collection = shared
+            .store
+            .collection_mut(&self.address.steps)
+            .map_err(|i| self.missing(i))?;
+        let n = query::count(collection.values(), &options);
+        Ok((
+            StatusCode::OK,
+            [("content-type", "text/plain; charset=utf-8")],
+            n.to_string(),
+        )
+            .into_response())
+    }
+
+    fn create(&self) -> Answer {
+        let body = self.json_object()?;
+        let shape = self.address.last().shape;
+        let id = match body.get("id") {
+            Some(Value::String(id)) if !id.is_empty() => id.clone(),
+            _ => uuid::Uuid::new_v4().to_string(),
+        };
+        let mut entity = Map::new();
+        let odata_type = body
+            .get("@odata.type")
+            .cloned()
+            .unwrap_or_else(|| json!(format!("#microsoft.graph.{}", shape.entity)));
+        entity.insert("@odata.type".into(), odata_type);
+        entity.insert("id".into(), json!(id));
+        entity.extend(
+            body.into_iter()
+                .filter(|(k, _)| k != "id" && k != "@odata.type"),
+        );
+        {
+            let mut shared = self.state.lock();
+            let collection = shared
+                .store
+                .collection_mut(&self.address.steps)
+                .map_err(|i| self.missing(i))?;
+            if let Some(check) = shape.on_create {
+                check(&mut entity).map_err(|m| self.bad_request(&m))?;
+            }
+            if collection.contains(&id) {
+                return Err(self.incoming.error(
+                    StatusCode::CONFLICT,
+                    "Conflict",
+                    &format!("An item with id '{id}' already exists."),
+                ));
+            }
+            collection.insert(id.clone(), Value::Object(entity.clone()));
+        }
+        let location = self.url(&format!(
+            "{}/{}",
+            self.address.url_path(self.address.steps.len()),
+            encode_segment(&id)
+        ));
+        let body = with_context(Value::Object(entity), self.context(true));
+        let mut response = (StatusCode::CREATED, Json(body)).into_response();
+        insert_header(response.headers_mut(), "location", &location);
+        Ok(response)
+    }
+
+    fn read(&self) -> Answer {
+        let options = self.options()?;
+        let entity = {
+            let mut shared = self.state.lock();
+            let item = shared
+                .store
+                .item_mut(&self.address.steps)
+                .map_err(|i| self.missing(i))?;
+            query::select(item, options.select.as_deref())
+        };
+        Ok(Json(with_context(entity, self.context(true))).into_response())
+    }
+
+    /// Merges the body's top-level properties (a `null` sets `null`); the id stays.
+    fn update(&self) -> Answer {
+        let body = self.json_object()?;
+        let entity = {
+            let mut shared = self.state.lock();
+            let item = shared
+                .store
+                .item_mut(&self.address.steps)
+                .map_err(|i| self.missing(i))?;
+            if let Value::Object(map) = item {
+                map.extend(body.into_iter().filter(|(k, _)| k != "id"));
+            }
+            item.clone()
+        };
+        Ok(Json(with_context(entity, self.context(true))).into_response())
+    }
+
+    /// Removes the item and everything under it (a call's participants, operations...).
+    fn delete(&self) -> Answer {
+        let last = self.address.steps.len() - 1;
+        let id = self.address.last().id.as_deref().unwrap_or_default();
+        let mut shared = self.state.lock();
+        shared
+            .store
+            .collection_mut(&self.address.steps)
+            .map_err(|i| self.missing(i))?
+            .remove(id)
+            .ok_or_else(|| self.missing(last))?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+
+    /// A bound action: its target must exist; the table says how Graph answers it.
+    fn action(&self, name: &str, on_item: bool) -> Answer {
+        let steps = &self.address.steps;
+        let shape = self.address.last().shape;
+        let mut shared = self.state.lock();
+        let target = if on_item {
+            Some(shared.store.item_mut(steps).map_err(|i| self.missing(i))?)
+        } else {
+            shared
+                .store
+                .collection_mut(steps)
+                .map_err(|i| self.missing(i))?;
+            None
+        };
+        let actions = if on_item {
+            shape.item_actions
+        } else {
+            shape.collection_actions
+        };
+        let Some(action) = actions.iter().find(|a| a.name == name) else {
+            return Err(self.bad_request(&format!("Unsupported action '{name}'.")));
+        };
+        // Graph's types are open: any JSON object is accepted; no body is an empty one.
+        let body: Map<String, Value> = if self.body.is_empty() {
+            Map::new()
+        } else {
+            match serde_json::from_slice(self.body) {
+                Ok(Value::Object(map)) => map,
+                _ => return Err(self.bad_request("The request body must be a JSON object.")),
+            }
+        };
+        if let (Some((key, value)), Some(Value::Object(item))) = (action.sets, target) {
+            item.insert(key.to_string(), value.to_value());
+        }
+        let (code, entity, status) = match action.answer {
+            ActionAnswer::Empty(code) => {
+                let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+                return Ok(code.into_response());
+            }
+            ActionAnswer::Operation {
+                code,
+                entity,
+                status,
+            } => (code, entity, status),
+        };
+        let operation_id = uuid::Uuid::new_v4().to_string();
+        let operation = json!({
+            "@odata.type": format!("#microsoft.graph.{entity}"),
+            "id": operation_id,
+            "status": status,
+            "clientContext": body.get("clientContext").cloned().unwrap_or(Value::Null),
+            "resultInfo": null,
+        });
+        // The operation joins the `operations` of the nearest item that has them: the call.
+        let owner = steps.iter().rposition(|s| {
+            s.id.is_some() && s.shape.children.iter().any(|c| c.name == OPERATIONS.name)
+        });
+        let mut location = None;
+        if let Some(j) = owner {
+            let owner_id = steps[j].id.as_deref().unwrap_or_default();
+            if let Ok(collection) = shared.store.collection_mut(&steps[..=j]) {
+                collection
+                    .child_mut(owner_id, OPERATIONS.name)
+                    .insert(operation_id.clone(), operation.clone());
+                location = Some(self.url(&format!(
+                    "{}/{}/{}",
+                    self.address.url_path(j + 1),
+                    OPERATIONS.name,
+                    encode_segment(&operation_id)
+                )));
+            }
+        }
+        drop(shared);
+        let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+        let mut response = (code, Json(operation)).into_response();
+        if let Some(location) = location {
+            insert_header(response.headers_mut(), "location", &location);
+        }
+        Ok(response)
+    }
+}
