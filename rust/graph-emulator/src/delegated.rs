@@ -1,8 +1,8 @@
 //! The identity platform's delegated (user) sign-in, as public clients such as
 //! Microsoft Graph PowerShell use it: the device authorization grant
 //! (`/devicecode` + `device_code` polling), the authorization code grant with
-//! PKCE (`/authorize` redirecting to a loopback `redirect_uri`), and the
-//! `refresh_token` grant with consent checks.
+//! PKCE (`/authorize` redirecting to a loopback `redirect_uri`; in `authorize`),
+//! and the `refresh_token` grant with consent checks.
 //!
 //! What the "user" does is scripted (`POST /_emulator/signin`): approve after
 //! some polls, deny, stall, let the code expire, or ask the client to slow
@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use crate::authorize::AuthCode;
 use crate::identity::{aad_error, unix_now, Identity, IssuedToken};
 
 /// Microsoft Graph PowerShell's public client id, known in every tenant.
@@ -87,12 +88,12 @@ impl Default for SignInScript {
 
 /// What a user consented to for one client; refresh tokens point at it.
 #[derive(Clone)]
-struct Grant {
-    tenant: String,
-    client_id: String,
-    user: String,
-    scopes: Vec<String>,
-    lifetime: u64,
+pub(crate) struct Grant {
+    pub(crate) tenant: String,
+    pub(crate) client_id: String,
+    pub(crate) user: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) lifetime: u64,
 }
 
 struct DeviceCode {
@@ -103,17 +104,11 @@ struct DeviceCode {
     last_poll: Option<Instant>,
 }
 
-struct AuthCode {
-    grant: Grant,
-    redirect_uri: String,
-    challenge: String,
-}
-
 #[derive(Default)]
 pub(crate) struct Delegated {
     scripts: std::collections::VecDeque<SignInScript>,
     device_codes: HashMap<String, DeviceCode>,
-    auth_codes: HashMap<String, AuthCode>,
+    pub(crate) auth_codes: HashMap<String, AuthCode>,
     refresh_tokens: HashMap<String, Grant>,
 }
 
@@ -122,7 +117,7 @@ impl Delegated {
         self.scripts.push_back(script);
     }
 
-    fn next_script(&mut self) -> SignInScript {
+    pub(crate) fn next_script(&mut self) -> SignInScript {
         self.scripts.pop_front().unwrap_or_default()
     }
 }
@@ -132,7 +127,7 @@ fn scope_name(scope: &str) -> &str {
     scope.rsplit('/').next().unwrap_or(scope)
 }
 
-fn requested_scopes(form: &HashMap<String, String>) -> Vec<String> {
+pub(crate) fn requested_scopes(form: &HashMap<String, String>) -> Vec<String> {
     form.get("scope")
         .map(|s| {
             s.split(' ')
@@ -143,7 +138,7 @@ fn requested_scopes(form: &HashMap<String, String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn graph_scopes(scopes: &[String]) -> Vec<String> {
+pub(crate) fn graph_scopes(scopes: &[String]) -> Vec<String> {
     scopes
         .iter()
         .filter(|s| !OIDC_SCOPES.contains(&s.as_str()))
@@ -151,7 +146,7 @@ fn graph_scopes(scopes: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn random_token(prefix: &str) -> String {
+pub(crate) fn random_token(prefix: &str) -> String {
     format!(
         "{prefix}{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -159,36 +154,9 @@ fn random_token(prefix: &str) -> String {
     )
 }
 
-/// A loopback `http` redirect, as the identity platform allows public clients (any port).
-fn is_loopback_redirect(uri: &str) -> bool {
-    let Some(rest) = uri.strip_prefix("http://") else {
-        return false;
-    };
-    let host_port = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match host_port.rsplit_once(':') {
-        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
-        _ => host_port,
-    };
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
-}
-
-fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
-    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{separator}{query}")
-}
-
-fn redirect(location: &str) -> Response {
-    (
-        StatusCode::FOUND,
-        [(header::LOCATION, location.to_string())],
-    )
-        .into_response()
-}
-
 impl Identity {
     /// Public clients: Microsoft Graph PowerShell's id anywhere, a registered app in its tenant.
-    fn known_public_client(&self, tenant: &str, client_id: &str) -> bool {
+    pub(crate) fn known_public_client(&self, tenant: &str, client_id: &str) -> bool {
         let organizations = matches!(
             tenant.to_ascii_lowercase().as_str(),
             "common" | "organizations"
@@ -200,7 +168,7 @@ impl Identity {
             })
     }
 
-    fn unknown_client(tenant: &str, client_id: &str) -> Response {
+    pub(crate) fn unknown_client(tenant: &str, client_id: &str) -> Response {
         aad_error(StatusCode::BAD_REQUEST, "unauthorized_client", 700016,
             &format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'."))
     }
@@ -318,124 +286,6 @@ impl Identity {
         self.user_tokens(entry.grant)
     }
 
-    /// `GET /{tenant}/oauth2/v2.0/authorize`: where a browser is sent; answers with a
-    /// redirect to the client's loopback listener (or, stalled, a page that waits).
-    pub(crate) fn authorize_endpoint(
-        &mut self,
-        tenant: &str,
-        query: &HashMap<String, String>,
-    ) -> Response {
-        let field = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
-        let client_id = field("client_id");
-        if !self.known_public_client(tenant, client_id) {
-            return Self::unknown_client(tenant, client_id);
-        }
-        let redirect_uri = field("redirect_uri");
-        if !is_loopback_redirect(redirect_uri) {
-            return aad_error(StatusCode::BAD_REQUEST, "invalid_request", 50011,
-                &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application."));
-        }
-        let state = field("state");
-        let refuse = |error: &str, text: &str| {
-            redirect(&with_query(
-                redirect_uri,
-                &[
-                    ("error", error),
-                    ("error_description", text),
-                    ("state", state),
-                ],
-            ))
-        };
-        if field("response_type") != "code" {
-            return refuse(
-                "unsupported_response_type",
-                "AADSTS700054: response_type 'code' is expected.",
-            );
-        }
-        if field("code_challenge").is_empty() || field("code_challenge_method") != "S256" {
-            return refuse(
-                "invalid_request",
-                "AADSTS9002325: Proof Key for Code Exchange (S256) is required.",
-            );
-        }
-        let scopes = requested_scopes(query);
-        if graph_scopes(&scopes).is_empty() {
-            return refuse(
-                "invalid_scope",
-                "AADSTS70011: The request must name at least one permission.",
-            );
-        }
-        let script = self.delegated.next_script();
-        match script.decision.as_str() {
-            "deny" => refuse(
-                "access_denied",
-                "AADSTS65004: User declined to consent to access the app.",
-            ),
-            "stall" => (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                "<html><body>Sign in to your account (the emulator's user never finishes).</body></html>",
-            )
-                .into_response(),
-            _ => {
-                let code = random_token("AC.");
-                self.delegated.auth_codes.insert(
-                    code.clone(),
-                    AuthCode {
-                        grant: Grant {
-                            tenant: tenant.to_string(),
-                            client_id: client_id.to_string(),
-                            user: script.user,
-                            scopes,
-                            lifetime: script.token_lifetime_seconds,
-                        },
-                        redirect_uri: redirect_uri.to_string(),
-                        challenge: field("code_challenge").to_string(),
-                    },
-                );
-                redirect(&with_query(
-                    redirect_uri,
-                    &[("code", code.as_str()), ("state", state)],
-                ))
-            }
-        }
-    }
-
-    /// The `authorization_code` grant: single use, same `redirect_uri`, PKCE verifier.
-    pub(crate) fn authorization_code_grant(&mut self, form: &HashMap<String, String>) -> Response {
-        let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
-        let Some(code) = self.delegated.auth_codes.remove(field("code")) else {
-            return aad_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                54005,
-                "OAuth2 Authorization code was already redeemed or is not valid.",
-            );
-        };
-        if field("client_id") != code.grant.client_id {
-            return aad_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                70000,
-                "The authorization code was issued to another client.",
-            );
-        }
-        if field("redirect_uri") != code.redirect_uri {
-            return aad_error(StatusCode::BAD_REQUEST, "invalid_grant", 500117,
-                "The reply uri specified in the request does not match the reply uri used to get the authorization code.");
-        }
-        let verifier = field("code_verifier");
-        if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != code.challenge {
-            return aad_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                501481,
-                "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
-            );
-        }
-        self.user_tokens(code.grant)
-    }
-
     /// The `refresh_token` grant: the same user and client, scopes within the consent.
     pub(crate) fn refresh_token_grant(&mut self, form: &HashMap<String, String>) -> Response {
         let token = form.get("refresh_token").cloned().unwrap_or_default();
@@ -461,7 +311,7 @@ impl Identity {
     }
 
     /// An access token (`scp`, user claims), a refresh token and an id token.
-    fn user_tokens(&mut self, grant: Grant) -> Response {
+    pub(crate) fn user_tokens(&mut self, grant: Grant) -> Response {
         let now = unix_now();
         let tenant = match grant.tenant.to_ascii_lowercase().as_str() {
             "common" | "organizations" => "contoso-tenant".to_string(),
@@ -558,16 +408,6 @@ fn display_name(user: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_redirects_only() {
-        assert!(is_loopback_redirect("http://localhost:5123"));
-        assert!(is_loopback_redirect("http://127.0.0.1:5123/cb"));
-        assert!(is_loopback_redirect("http://localhost"));
-        assert!(!is_loopback_redirect("https://localhost:5123"));
-        assert!(!is_loopback_redirect("http://localhost.evil.test:80"));
-        assert!(!is_loopback_redirect("http://evil.test/?localhost"));
-    }
 
     #[test]
     fn scopes_compare_without_their_resource() {

@@ -15,9 +15,10 @@
 //! `admission` (record, token check, scripts for Graph requests), `recording`
 //! (the record of requests), `faults` (scripted answers), `graph_errors`
 //! (Graph-shaped errors, dates), `extras` (`/me`, reports, unknown paths),
-//! `identity`/`delegated` (the identity platform), `tls`, `follow`.
+//! `identity`/`delegated`/`authorize` (the identity platform), `tls`, `follow`.
 
 mod admission;
+mod authorize;
 mod calls;
 mod control;
 mod delegated;
