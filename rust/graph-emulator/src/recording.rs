@@ -14,7 +14,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordedRequest {
-    /// "invite", "token" or "managedIdentity".
+    /// "invite", "graph" (every other Graph request), "token", "authorize" or "managedIdentity".
     pub kind: String,
     /// "HTTP/1.1" or "HTTP/2.0".
     #[serde(default)]
