@@ -28,7 +28,7 @@ BeforeAll {
 
     function Get-SentRequest([string] $Method, [string] $Path) {
         $all = @(Invoke-RestMethod -Uri "$($script:Emulator.BaseUrl)/_emulator/requests" | ForEach-Object { $_ })
-        @($all | Where-Object { $_.method -eq $Method -and ($_.raw_path -split '\?')[0] -eq $Path })[-1]
+        @($all | Where-Object { $_.method -eq $Method -and ($_.rawPath -split '\?')[0] -eq $Path })[-1]
     }
 }
 
@@ -42,7 +42,8 @@ Describe 'Generated command <command> (<set>)' -ForEach $script:Cases {
         $arguments = @{}
         foreach ($key in $parameters.Keys) { $arguments[$key] = $parameters[$key] }
         foreach ($switch in $switches) { $arguments[$switch] = $true }
-        $script:Output = @(& $command @arguments -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue)
+        if ((Get-Command $command).Parameters.ContainsKey('Confirm')) { $arguments['Confirm'] = $false }
+        $script:Output = @(& $command @arguments -ErrorVariable failed -ErrorAction SilentlyContinue)
         $script:Failed = @($failed)
         $script:Sent = Get-SentRequest $expect.method $expect.path
     }
@@ -53,7 +54,7 @@ Describe 'Generated command <command> (<set>)' -ForEach $script:Cases {
     }
 
     It 'sends the expected query' {
-        $query = [Web.HttpUtility]::ParseQueryString(($script:Sent.raw_path -split '\?', 2)[1] + '')
+        $query = [Web.HttpUtility]::ParseQueryString(($script:Sent.rawPath -split '\?', 2)[1] + '')
         $sent = @{}
         foreach ($key in $query.AllKeys) { if ($key) { $sent[$key] = $query[$key] } }
         (ConvertTo-CanonicalJson $sent) | Should -Be (ConvertTo-CanonicalJson $expect.query)
@@ -61,7 +62,7 @@ Describe 'Generated command <command> (<set>)' -ForEach $script:Cases {
 
     It 'sends the expected body' {
         if ($null -eq $expect.body) {
-            $script:Sent.body_text | Should -BeNullOrEmpty
+            $script:Sent.bodyText | Should -BeNullOrEmpty
         } else {
             (ConvertTo-CanonicalJson $script:Sent.body) | Should -Be (ConvertTo-CanonicalJson $expect.body)
         }

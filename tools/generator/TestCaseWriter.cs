@@ -124,7 +124,7 @@ public static class TestCaseWriter
             }
             else
             {
-                parameters["BodyParameter"] = expected.DeepClone();
+                parameters[Naming.BodyParameterNames.GetValueOrDefault(c.Name, "BodyParameter")] = expected.DeepClone();
             }
         }
 
