@@ -162,7 +162,8 @@ fn check_participants(
     }
 }
 
-fn join(path: &str, key: &str) -> String {
+/// `participants[0]` + `identity` → `participants[0].identity`.
+pub(crate) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
@@ -212,23 +213,10 @@ fn normalize_value(kind: &Kind, value: &Value, path: &str, problems: &mut Vec<Pr
         value.clone()
     };
     match kind {
-        Kind::Text => match value {
-            Value::String(_) => value.clone(),
-            Value::Number(n) => Value::String(n.to_string()),
-            // Convert.ToString(bool) in Microsoft's models.
-            Value::Bool(b) => Value::String(if *b { "True" } else { "False" }.into()),
-            _ => mismatch("a string", problems),
-        },
-        Kind::Flag => match value {
-            Value::Bool(_) => value.clone(),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => mismatch("a boolean ($true or $false)", problems),
-            },
-            Value::Number(n) => Value::Bool(n.as_f64().is_some_and(|f| f != 0.0)),
-            _ => mismatch("a boolean ($true or $false)", problems),
-        },
+        Kind::Text => as_text(value).unwrap_or_else(|| mismatch("a string", problems)),
+        Kind::Flag => {
+            as_flag(value).unwrap_or_else(|| mismatch("a boolean ($true or $false)", problems))
+        }
         Kind::Integer => match value {
             Value::Number(n) if n.is_i64() || n.is_u64() => value.clone(),
             Value::String(s) => match s.trim().parse::<i64>() {
@@ -253,6 +241,32 @@ fn normalize_value(kind: &Kind, value: &Value, path: &str, problems: &mut Vec<Pr
             Value::Object(_) => normalize_value(item, value, &format!("{path}[0]"), problems),
             _ => mismatch("a list", problems),
         },
+    }
+}
+
+/// A value where a string is expected, as Microsoft's models convert it (Convert.ToString):
+/// numbers become their text, booleans True/False; None when it has no text form.
+pub(crate) fn as_text(value: &Value) -> Option<Value> {
+    match value {
+        Value::String(_) => Some(value.clone()),
+        Value::Number(n) => Some(Value::String(n.to_string())),
+        Value::Bool(b) => Some(Value::String(if *b { "True" } else { "False" }.into())),
+        _ => None,
+    }
+}
+
+/// A value where a boolean is expected, as Microsoft's models convert it
+/// (Convert.ChangeType): "true"/"false" in any case, a number is true unless 0.
+pub(crate) fn as_flag(value: &Value) -> Option<Value> {
+    match value {
+        Value::Bool(_) => Some(value.clone()),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        Value::Number(n) => Some(Value::Bool(n.as_f64().is_some_and(|f| f != 0.0))),
+        _ => None,
     }
 }
 

@@ -8,7 +8,7 @@
 use serde_json::{Map, Number, Value};
 
 use crate::error::Problem;
-use crate::schema::body::describe;
+use crate::schema::body::{as_flag, as_text, describe, join};
 use crate::schema::descriptor::{Kind, Property, StructType};
 
 /// A body that passed, with the warnings it earned.
@@ -44,14 +44,6 @@ pub fn validate(ty: &'static StructType, input: &Value) -> Result<Validated, Vec
 struct Check {
     problems: Vec<Problem>,
     warnings: Vec<String>,
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 impl Check {
@@ -183,27 +175,15 @@ impl Check {
             return Value::Null;
         }
         match kind {
-            Kind::String | Kind::Binary | Kind::Stream => match value {
-                Value::String(_) => value.clone(),
-                Value::Number(n) => Value::String(n.to_string()),
-                // Convert.ToString(bool) in Microsoft's models.
-                Value::Bool(b) => Value::String(if *b { "True" } else { "False" }.into()),
-                _ => self.mismatch(path, "a string", value),
-            },
+            Kind::String | Kind::Binary | Kind::Stream => {
+                as_text(value).unwrap_or_else(|| self.mismatch(path, "a string", value))
+            }
             Kind::Guid => match value {
                 Value::String(s) if is_guid(s) => value.clone(),
                 _ => self.mismatch(path, "a GUID", value),
             },
-            Kind::Boolean => match value {
-                Value::Bool(_) => value.clone(),
-                Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
-                    _ => self.mismatch(path, "a boolean ($true or $false)", value),
-                },
-                Value::Number(n) => Value::Bool(n.as_f64().is_some_and(|f| f != 0.0)),
-                _ => self.mismatch(path, "a boolean ($true or $false)", value),
-            },
+            Kind::Boolean => as_flag(value)
+                .unwrap_or_else(|| self.mismatch(path, "a boolean ($true or $false)", value)),
             Kind::Int32 | Kind::Int64 => {
                 let (low, high, name) = if matches!(kind, Kind::Int32) {
                     (i32::MIN as i64, i32::MAX as i64, "a whole number (Int32)")
