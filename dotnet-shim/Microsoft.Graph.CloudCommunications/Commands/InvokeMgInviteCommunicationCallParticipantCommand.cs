@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Text.Json;
 using GraphRust.Authentication;
 using GraphRust.Authentication.Json;
+using GraphRust.CloudCommunications.Runtime;
 using Microsoft.Graph.PowerShell.Models;
 
 namespace GraphRust.CloudCommunications.Commands
@@ -76,7 +77,7 @@ namespace GraphRust.CloudCommunications.Commands
         {
             ResolvePipelineDictionary();
             bool viaIdentity = ParameterSetName.StartsWith(InviteViaIdentity, StringComparison.Ordinal);
-            string? callId = viaIdentity ? CallIdOf(InputObject) : CallId;
+            string? callId = viaIdentity ? CommandInput.IdentityValue(InputObject, "CallId") : CallId;
             if (viaIdentity && string.IsNullOrEmpty(callId))
             {
                 ThrowTerminatingError(ArgumentError(
@@ -99,7 +100,7 @@ namespace GraphRust.CloudCommunications.Commands
             string action = $"Invoke-MgInviteCommunicationCallParticipant_{EffectiveParameterSet}";
             try
             {
-                if (WouldAskOrOnlyTell())
+                if (CommandInput.WouldAskOrOnlyTell(this))
                 {
                     // -WhatIf or a confirmation prompt: validate first, so that problems are
                     // reported (and nothing is asked about) before anything could be sent.
@@ -144,26 +145,6 @@ namespace GraphRust.CloudCommunications.Commands
             }
         }
 
-        /// <summary>Whether ShouldProcess would print (-WhatIf) or prompt (-Confirm, $ConfirmPreference).</summary>
-        private bool WouldAskOrOnlyTell()
-        {
-            bool Bound(string name) =>
-                MyInvocation.BoundParameters.TryGetValue(name, out object? v) && v is SwitchParameter s && s.IsPresent;
-            if (Bound("WhatIf") || Bound("Confirm"))
-            {
-                return true;
-            }
-
-            if (GetVariableValue("WhatIfPreference") is bool whatIf && whatIf)
-            {
-                return true;
-            }
-
-            // The cmdlet's impact is Medium: it prompts when $ConfirmPreference is Medium or Low.
-            return GetVariableValue("ConfirmPreference") is ConfirmImpact preference
-                && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium;
-        }
-
         private void WriteOperation(JsonElement value, JsonElement? headers)
         {
             if (ResponseHeadersVariable is not null && headers is JsonElement h)
@@ -191,7 +172,7 @@ namespace GraphRust.CloudCommunications.Commands
             }
 
             object piped = Headers;
-            if (SameValue(BodyParameter, piped) || SameValue(InputObject, piped))
+            if (CommandInput.SameValue(BodyParameter, piped) || CommandInput.SameValue(InputObject, piped))
             {
                 Headers = null;
                 return;
@@ -205,17 +186,6 @@ namespace GraphRust.CloudCommunications.Commands
                 Headers = null;
                 pipedBodySet = Invite;
             }
-        }
-
-        private static bool SameValue(object? wrapped, object piped)
-        {
-            object? value = wrapped is IWrapsPowerShellValue w ? w.WrappedValue : wrapped;
-            if (value is PSObject pso)
-            {
-                value = pso.BaseObject;
-            }
-
-            return ReferenceEquals(value, piped);
         }
 
         private void WriteBody(Utf8JsonWriter writer)
@@ -254,35 +224,6 @@ namespace GraphRust.CloudCommunications.Commands
                 writer.WritePropertyName("headers");
                 PowerShellJsonWriter.Write(writer, Headers, "Headers");
             }
-        }
-
-        /// <summary>InputObject.CallId, found case-insensitively on a dictionary or an object.</summary>
-        private static string? CallIdOf(object? input)
-        {
-            object? value = input is IWrapsPowerShellValue w ? w.WrappedValue : input;
-            if (value is PSObject pso && pso.BaseObject is IDictionary)
-            {
-                value = pso.BaseObject;
-            }
-
-            object? callId = null;
-            if (value is IDictionary dict)
-            {
-                foreach (DictionaryEntry entry in dict)
-                {
-                    if (string.Equals(entry.Key?.ToString(), "CallId", StringComparison.OrdinalIgnoreCase))
-                    {
-                        callId = entry.Value;
-                        break;
-                    }
-                }
-            }
-            else if (value is not null)
-            {
-                callId = PSObject.AsPSObject(value).Properties["CallId"]?.Value;
-            }
-
-            return callId is PSObject p ? Convert.ToString(p.BaseObject, CultureInfo.InvariantCulture) : Convert.ToString(callId, CultureInfo.InvariantCulture);
         }
     }
 }

@@ -71,7 +71,7 @@ namespace GraphRust.CloudCommunications.Runtime
             string target = $"Call remote '{OperationText}' operation";
             try
             {
-                if (SupportsShouldProcess && WouldAskOrOnlyTell())
+                if (SupportsShouldProcess && CommandInput.WouldAskOrOnlyTell(this))
                 {
                     // -WhatIf or a prompt: validate first, so that problems are reported (and nothing
                     // is asked about) before anything could be sent.
@@ -218,7 +218,7 @@ namespace GraphRust.CloudCommunications.Runtime
                     break;
                 }
 
-                string? value = IdentityValue(input, key);
+                string? value = CommandInput.IdentityValue(input, key);
                 if (string.IsNullOrEmpty(value))
                 {
                     ThrowTerminatingError(ArgumentError($"InputObject{key}Missing", $"InputObject has null value for InputObject.{key}", input));
@@ -229,35 +229,6 @@ namespace GraphRust.CloudCommunications.Runtime
             }
 
             return ids;
-        }
-
-        /// <summary>A key property of an identity, found case-insensitively on a dictionary or an object.</summary>
-        private static string? IdentityValue(object input, string key)
-        {
-            object? value = input is IWrapsPowerShellValue w ? w.WrappedValue : input;
-            if (value is PSObject pso && pso.BaseObject is IDictionary)
-            {
-                value = pso.BaseObject;
-            }
-
-            object? found = null;
-            if (value is IDictionary dict)
-            {
-                foreach (DictionaryEntry entry in dict)
-                {
-                    if (string.Equals(entry.Key?.ToString(), key, StringComparison.OrdinalIgnoreCase))
-                    {
-                        found = entry.Value;
-                        break;
-                    }
-                }
-            }
-            else if (value is not null)
-            {
-                found = PSObject.AsPSObject(value).Properties[key]?.Value;
-            }
-
-            return Convert.ToString(found is PSObject p ? p.BaseObject : found, CultureInfo.InvariantCulture);
         }
 
         /// <summary>
@@ -275,7 +246,7 @@ namespace GraphRust.CloudCommunications.Runtime
 
             foreach (string name in new[] { "BodyParameter", "Body", "InputObject" })
             {
-                if (MyInvocation.BoundParameters.TryGetValue(name, out object? bound) && SameValue(bound, piped))
+                if (MyInvocation.BoundParameters.TryGetValue(name, out object? bound) && CommandInput.SameValue(bound, piped))
                 {
                     MyInvocation.BoundParameters.Remove("Headers");
                     return;
@@ -296,37 +267,6 @@ namespace GraphRust.CloudCommunications.Runtime
                 pipedBody = piped;
                 MyInvocation.BoundParameters.Remove("Headers");
             }
-        }
-
-        private static bool SameValue(object? wrapped, object piped)
-        {
-            object? value = wrapped is IWrapsPowerShellValue w ? w.WrappedValue : wrapped;
-            if (value is PSObject pso)
-            {
-                value = pso.BaseObject;
-            }
-
-            return ReferenceEquals(value, piped);
-        }
-
-        /// <summary>Whether ShouldProcess would print (-WhatIf) or prompt (-Confirm, $ConfirmPreference).</summary>
-        private bool WouldAskOrOnlyTell()
-        {
-            bool Bound(string name) =>
-                MyInvocation.BoundParameters.TryGetValue(name, out object? v) && v is SwitchParameter s && s.IsPresent;
-            if (Bound("WhatIf") || Bound("Confirm"))
-            {
-                return true;
-            }
-
-            if (GetVariableValue("WhatIfPreference") is bool whatIf && whatIf)
-            {
-                return true;
-            }
-
-            // The commands' impact is Medium: they prompt when $ConfirmPreference is Medium or Low.
-            return GetVariableValue("ConfirmPreference") is ConfirmImpact preference
-                && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium;
         }
     }
 }
