@@ -152,7 +152,7 @@ public static class CSharpWriter
                 sb.AppendLine();
             }
 
-            sb.AppendLine($"        internal static new {cls} FromJson(JsonElement json)");
+            sb.AppendLine($"        internal static {(baseCls is null ? string.Empty : "new ")}{cls} FromJson(JsonElement json)");
             sb.AppendLine("        {");
             var derived = catalog.Derived(s).ToList();
             if (derived.Count == 0)

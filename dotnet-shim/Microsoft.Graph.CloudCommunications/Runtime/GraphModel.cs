@@ -26,8 +26,6 @@ namespace GraphRust.CloudCommunications.Runtime
 
         public IDictionary<string, object?> AdditionalProperties { get; set; } = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
 
-        internal static GraphModel FromJson(JsonElement json) => throw new NotSupportedException("each generated model has its own FromJson");
-
         /// <summary>The @odata.type an answer names, to pick the derived class.</summary>
         protected static string? ODataType(JsonElement json) =>
             json.ValueKind == JsonValueKind.Object && json.TryGetProperty("@odata.type", out JsonElement t) && t.ValueKind == JsonValueKind.String

@@ -487,7 +487,7 @@ namespace Microsoft.Graph.PowerShell.Models
     {
         public string? Audio { get; set; }
 
-        internal static new MicrosoftGraphCallMediaState FromJson(JsonElement json)
+        internal static MicrosoftGraphCallMediaState FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphCallMediaState();
             model.ReadFrom(json);
@@ -530,7 +530,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public bool? IsInteractiveRosterEnabled { get; set; }
 
-        internal static new MicrosoftGraphCallOptions FromJson(JsonElement json)
+        internal static MicrosoftGraphCallOptions FromJson(JsonElement json)
         {
             MicrosoftGraphCallOptions model = ODataType(json) switch
             {
@@ -625,7 +625,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? RoutingType { get; set; }
 
-        internal static new MicrosoftGraphCallRoute FromJson(JsonElement json)
+        internal static MicrosoftGraphCallRoute FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphCallRoute();
             model.ReadFrom(json);
@@ -672,7 +672,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? State { get; set; }
 
-        internal static new MicrosoftGraphCallTranscriptionInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphCallTranscriptionInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphCallTranscriptionInfo();
             model.ReadFrom(json);
@@ -734,7 +734,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? ThreadId { get; set; }
 
-        internal static new MicrosoftGraphChatInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphChatInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphChatInfo();
             model.ReadFrom(json);
@@ -1202,7 +1202,7 @@ namespace Microsoft.Graph.PowerShell.Models
     /// <summary>microsoft.graph.detailsInfo, as Graph answered it.</summary>
     public partial class MicrosoftGraphDetailsInfo : GraphModel, IMicrosoftGraphDetailsInfo
     {
-        internal static new MicrosoftGraphDetailsInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphDetailsInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphDetailsInfo();
             model.ReadFrom(json);
@@ -1301,7 +1301,7 @@ namespace Microsoft.Graph.PowerShell.Models
     {
         public string? Id { get; set; }
 
-        internal static new MicrosoftGraphEntity FromJson(JsonElement json)
+        internal static MicrosoftGraphEntity FromJson(JsonElement json)
         {
             MicrosoftGraphEntity model = ODataType(json) switch
             {
@@ -1360,7 +1360,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? Id { get; set; }
 
-        internal static new MicrosoftGraphIdentity FromJson(JsonElement json)
+        internal static MicrosoftGraphIdentity FromJson(JsonElement json)
         {
             MicrosoftGraphIdentity model = ODataType(json) switch
             {
@@ -1429,7 +1429,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public IMicrosoftGraphIdentity? User { get; set; }
 
-        internal static new MicrosoftGraphIdentitySet FromJson(JsonElement json)
+        internal static MicrosoftGraphIdentitySet FromJson(JsonElement json)
         {
             MicrosoftGraphIdentitySet model = ODataType(json) switch
             {
@@ -1507,7 +1507,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public IMicrosoftGraphIdentitySet? Transferor { get; set; }
 
-        internal static new MicrosoftGraphIncomingContext FromJson(JsonElement json)
+        internal static MicrosoftGraphIncomingContext FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphIncomingContext();
             model.ReadFrom(json);
@@ -1601,7 +1601,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? ReplacesCallId { get; set; }
 
-        internal static new MicrosoftGraphInvitationParticipantInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphInvitationParticipantInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphInvitationParticipantInfo();
             model.ReadFrom(json);
@@ -1732,7 +1732,7 @@ namespace Microsoft.Graph.PowerShell.Models
     /// <summary>microsoft.graph.mediaConfig, as Graph answered it.</summary>
     public partial class MicrosoftGraphMediaConfig : GraphModel, IMicrosoftGraphMediaConfig
     {
-        internal static new MicrosoftGraphMediaConfig FromJson(JsonElement json)
+        internal static MicrosoftGraphMediaConfig FromJson(JsonElement json)
         {
             MicrosoftGraphMediaConfig model = ODataType(json) switch
             {
@@ -1758,7 +1758,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? Uri { get; set; }
 
-        internal static new MicrosoftGraphMediaInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphMediaInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphMediaInfo();
             model.ReadFrom(json);
@@ -1844,7 +1844,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? SourceId { get; set; }
 
-        internal static new MicrosoftGraphMediaStream FromJson(JsonElement json)
+        internal static MicrosoftGraphMediaStream FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphMediaStream();
             model.ReadFrom(json);
@@ -1895,7 +1895,7 @@ namespace Microsoft.Graph.PowerShell.Models
     /// <summary>microsoft.graph.meetingInfo, as Graph answered it.</summary>
     public partial class MicrosoftGraphMeetingInfo : GraphModel, IMicrosoftGraphMeetingInfo
     {
-        internal static new MicrosoftGraphMeetingInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphMeetingInfo FromJson(JsonElement json)
         {
             MicrosoftGraphMeetingInfo model = ODataType(json) switch
             {
@@ -1939,7 +1939,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? VideoDisabled { get; set; }
 
-        internal static new MicrosoftGraphOnlineMeetingRestricted FromJson(JsonElement json)
+        internal static MicrosoftGraphOnlineMeetingRestricted FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphOnlineMeetingRestricted();
             model.ReadFrom(json);
@@ -2129,7 +2129,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? Region { get; set; }
 
-        internal static new MicrosoftGraphParticipantInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphParticipantInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphParticipantInfo();
             model.ReadFrom(json);
@@ -2201,7 +2201,7 @@ namespace Microsoft.Graph.PowerShell.Models
     /// <summary>microsoft.graph.prompt, as Graph answered it.</summary>
     public partial class MicrosoftGraphPrompt : GraphModel, IMicrosoftGraphPrompt
     {
-        internal static new MicrosoftGraphPrompt FromJson(JsonElement json)
+        internal static MicrosoftGraphPrompt FromJson(JsonElement json)
         {
             MicrosoftGraphPrompt model = ODataType(json) switch
             {
@@ -2366,7 +2366,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? RecordingStatus { get; set; }
 
-        internal static new MicrosoftGraphRecordingInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphRecordingInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphRecordingInfo();
             model.ReadFrom(json);
@@ -2407,7 +2407,7 @@ namespace Microsoft.Graph.PowerShell.Models
     {
         public string? Reason { get; set; }
 
-        internal static new MicrosoftGraphRemovedState FromJson(JsonElement json)
+        internal static MicrosoftGraphRemovedState FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphRemovedState();
             model.ReadFrom(json);
@@ -2448,7 +2448,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public int? Subcode { get; set; }
 
-        internal static new MicrosoftGraphResultInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphResultInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphResultInfo();
             model.ReadFrom(json);
@@ -2975,7 +2975,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public int? RemotePort { get; set; }
 
-        internal static new MicrosoftGraphTeleconferenceDeviceMediaQuality FromJson(JsonElement json)
+        internal static MicrosoftGraphTeleconferenceDeviceMediaQuality FromJson(JsonElement json)
         {
             MicrosoftGraphTeleconferenceDeviceMediaQuality model = ODataType(json) switch
             {
@@ -3116,7 +3116,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? ParticipantId { get; set; }
 
-        internal static new MicrosoftGraphTeleconferenceDeviceQuality FromJson(JsonElement json)
+        internal static MicrosoftGraphTeleconferenceDeviceQuality FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphTeleconferenceDeviceQuality();
             model.ReadFrom(json);
@@ -3304,7 +3304,7 @@ namespace Microsoft.Graph.PowerShell.Models
 
         public string? Tone { get; set; }
 
-        internal static new MicrosoftGraphToneInfo FromJson(JsonElement json)
+        internal static MicrosoftGraphToneInfo FromJson(JsonElement json)
         {
             var model = new MicrosoftGraphToneInfo();
             model.ReadFrom(json);
