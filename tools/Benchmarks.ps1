@@ -15,6 +15,7 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $Root 'tools' 'ProcessHelpers.ps1')
 
+$ListedParticipants = 10
 $n = if ($Quick) {
     @{ Processes = 3; Calls = 100; WarmUp = 50; Parallel = 200; Memory1 = 500; Memory2 = 2000; Conversion = 1000 }
 } else {
@@ -140,11 +141,24 @@ for (`$i = 0; `$i -lt $($n.Calls); `$i++) { `$w.Restart(); $Call; `$samples[`$i]
     $warm.Irm = & $loop 'warm-irm' "$seedParams`n`$h = @{ Authorization = 'Bearer $token' }" "[void](Invoke-RestMethod -Method Post -Uri '$inviteUrl' -Headers `$h -ContentType 'application/json' -Body (`$params | ConvertTo-Json -Depth 10))"
     $warm.Sdk = & $loop 'warm-sdk' "$loadSdk`n`$client = [GraphSdkPeer.PeerClient]::Create('$base', '$token')" "[void][GraphSdkPeer.PeerClient]::InviteAsync(`$client, 'bench-call', [GraphSdkPeer.PeerClient]::SeedBody()).GetAwaiter().GetResult()"
     $warm.NoopCmdlet = & $loop 'warm-noop' '' 'Out-Null -InputObject 1'
-    # A GET: Invoke-MgGraphRequest beside Invoke-RestMethod and the SDK's request (the call exists after the invites above).
+    # Reads through the generated commands and Invoke-MgGraphRequest beside Invoke-RestMethod and
+    # the SDK's requests: a GET of one call (it exists after the invites above) and the list of a
+    # call seeded with a fixed number of participants, so every client reads the same page.
     $callUrl = "$base/v1.0/communications/calls/bench-call"
-    $warm.GetOurs = & $loop 'get-ours' $connect '[void](Invoke-MgGraphRequest -Method GET -Uri /v1.0/communications/calls/bench-call)'
-    $warm.GetIrm = & $loop 'get-irm' "`$h = @{ Authorization = 'Bearer $token' }" "[void](Invoke-RestMethod -Method Get -Uri '$callUrl' -Headers `$h)"
-    $warm.GetSdk = & $loop 'get-sdk' "$loadSdk`n`$client = [GraphSdkPeer.PeerClient]::Create('$base', '$token')" "[void][GraphSdkPeer.PeerClient]::GetCallAsync(`$client, 'bench-call').GetAwaiter().GetResult()"
+    $listedCall = 'bench-list'
+    $listUrl = "$base/v1.0/communications/calls/$listedCall/participants"
+    $seedCall = @{ id = $listedCall; participants = @(1..$ListedParticipants | ForEach-Object {
+                @{ identity = @{ user = @{ id = [Guid]::NewGuid().ToString(); displayName = "Listed $_" } } } }) }
+    Invoke-RestMethod -Method Post -Uri "$base/_emulator/calls" -ContentType 'application/json' -Body (ConvertTo-Json $seedCall -Depth 6) | Out-Null
+    $sdkSetup = "$loadSdk`n`$client = [GraphSdkPeer.PeerClient]::Create('$base', '$token')"
+    $irmSetup = "`$h = @{ Authorization = 'Bearer $token' }"
+    $warm.GetOurs = & $loop 'get-ours' $connect '[void](Get-MgCommunicationCall -CallId bench-call)'
+    $warm.GetRequest = & $loop 'get-request' $connect '[void](Invoke-MgGraphRequest -Method GET -Uri /v1.0/communications/calls/bench-call)'
+    $warm.GetIrm = & $loop 'get-irm' $irmSetup "[void](Invoke-RestMethod -Method Get -Uri '$callUrl' -Headers `$h)"
+    $warm.GetSdk = & $loop 'get-sdk' $sdkSetup "[void][GraphSdkPeer.PeerClient]::GetCallAsync(`$client, 'bench-call').GetAwaiter().GetResult()"
+    $warm.ListOurs = & $loop 'list-ours' $connect "[void](Get-MgCommunicationCallParticipant -CallId $listedCall)"
+    $warm.ListIrm = & $loop 'list-irm' $irmSetup "[void](Invoke-RestMethod -Method Get -Uri '$listUrl' -Headers `$h).value"
+    $warm.ListSdk = & $loop 'list-sdk' $sdkSetup "[void][GraphSdkPeer.PeerClient]::ListParticipantsAsync(`$client, '$listedCall').GetAwaiter().GetResult()"
     $floorJson = & $FloorPath --url $inviteUrl --token $token --calls $n.Calls --concurrency 1 | ConvertFrom-Json
     $warm.RustLoop = [pscustomobject]@{ P50 = $floorJson.p50_us; P95 = $floorJson.p95_us; Count = $floorJson.count }
     $warm.Floor = [pscustomobject]@{ P50 = $warm.NoopCmdlet.P50 + $warm.RustLoop.P50; P95 = $warm.NoopCmdlet.P95 + $warm.RustLoop.P95; Count = $n.Calls }
@@ -317,15 +331,23 @@ foreach ($row in @(
 }
 $lines.Add('')
 $lines.Add('')
-$lines.Add('A GET of one call (`/v1.0/communications/calls/bench-call`):')
+$lines.Add("Reads: a GET of one call (``/v1.0/communications/calls/bench-call``) and the list of a call's $ListedParticipants participants (one page). Ours return typed objects (``MicrosoftGraphCall``, ``MicrosoftGraphParticipant``), Invoke-RestMethod PSCustomObjects, the SDK its Kiota models.")
 $lines.Add('')
-$lines.Add('| Client | p50 (ms) | p95 (ms) | p50 ratio to Invoke-MgGraphRequest |')
+$lines.Add('| Client | p50 (ms) | p95 (ms) | p50 ratio to ours |')
 $lines.Add('| --- | ---: | ---: | ---: |')
-foreach ($row in @(
-        @('ours: Invoke-MgGraphRequest -Method GET', $warm.GetOurs),
-        @('Invoke-RestMethod -Method Get', $warm.GetIrm),
-        @('Graph .NET SDK: Calls[id].GetAsync from PowerShell', $warm.GetSdk))) {
-    $lines.Add(('| {0} | {1} | {2} | {3} |' -f $row[0], (& $ms $row[1].P50), (& $ms $row[1].P95), (& $ratio $row[1].P50 $warm.GetOurs.P50)))
+foreach ($group in @(
+        @($warm.GetOurs,
+            @('ours: Get-MgCommunicationCall', $warm.GetOurs),
+            @('ours: Invoke-MgGraphRequest -Method GET (a hashtable)', $warm.GetRequest),
+            @('Invoke-RestMethod -Method Get', $warm.GetIrm),
+            @('Graph .NET SDK: Calls[id].GetAsync from PowerShell', $warm.GetSdk)),
+        @($warm.ListOurs,
+            @("ours: Get-MgCommunicationCallParticipant ($ListedParticipants participants)", $warm.ListOurs),
+            @('Invoke-RestMethod -Method Get, .value', $warm.ListIrm),
+            @('Graph .NET SDK: Participants.GetAsync from PowerShell', $warm.ListSdk)))) {
+    foreach ($row in $group[1..($group.Count - 1)]) {
+        $lines.Add(('| {0} | {1} | {2} | {3} |' -f $row[0], (& $ms $row[1].P50), (& $ms $row[1].P95), (& $ratio $row[1].P50 $group[0].P50)))
+    }
 }
 $lines.Add('')
 $lines.Add('![Per-call latency](benchmarks.svg)')

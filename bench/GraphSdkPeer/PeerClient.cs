@@ -9,7 +9,7 @@ using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace GraphSdkPeer
 {
-    /// <summary>Builds the SDK's client against a base URL, sends the seed's first invite, reads a call.</summary>
+    /// <summary>Builds the SDK's client against a base URL, sends the seed's first invite, reads a call and its participants.</summary>
     public static class PeerClient
     {
         public static GraphServiceClient Create(string baseUrl, string token)
@@ -38,6 +38,10 @@ namespace GraphSdkPeer
         /// <summary>The SDK's request for a GET: read a call.</summary>
         public static Task<Call?> GetCallAsync(GraphServiceClient client, string callId) =>
             client.Communications.Calls[callId].GetAsync();
+
+        /// <summary>The SDK's request for a list: the first page of a call's participants.</summary>
+        public static Task<ParticipantCollectionResponse?> ListParticipantsAsync(GraphServiceClient client, string callId) =>
+            client.Communications.Calls[callId].Participants.GetAsync();
 
         public static Task<InviteParticipantsOperation?> InviteAsync(GraphServiceClient client, string callId, InvitePostRequestBody body) =>
             client.Communications.Calls[callId].Participants.Invite.PostAsync(body);
