@@ -34,11 +34,11 @@ Describe 'Seed example <Number>' -ForEach $script:Examples {
         $Code | Should -Match 'Invoke-MgInviteCommunicationCallParticipant -CallId \$callId -BodyParameter \$params'
     }
 
-    It 'returns the operation object with the model type names' {
+    It 'returns the operation as Microsoft''s model class' {
         $script:Output.Count | Should -Be 1
         $op = $script:Output[0]
-        $op.PSObject.TypeNames | Should -Contain 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphInviteParticipantsOperation'
-        $op.PSObject.TypeNames | Should -Contain 'Microsoft.Graph.PowerShell.Models.IMicrosoftGraphInviteParticipantsOperation'
+        $op.GetType().FullName | Should -Be 'Microsoft.Graph.PowerShell.Models.MicrosoftGraphInviteParticipantsOperation'
+        $op | Should -BeOfType ([Microsoft.Graph.PowerShell.Models.IMicrosoftGraphInviteParticipantsOperation])
         $op.Id | Should -Match '^[0-9a-f-]{36}$'
         $op.Status | Should -Be 'running'
         $op.ClientContext | Should -Be 'f2fa86af-3c51-4bc2-8fc0-475452d9764f'

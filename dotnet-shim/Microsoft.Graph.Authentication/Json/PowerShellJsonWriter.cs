@@ -52,9 +52,10 @@ namespace GraphRust.Authentication.Json
             {
                 if (value is PSObject pso)
                 {
-                    if (pso.BaseObject is PSCustomObject)
+                    if (pso.BaseObject is PSCustomObject or GraphModelObject)
                     {
-                        // Every PSCustomObject shares one BaseObject, so the PSObject itself is what may recur.
+                        // Every PSCustomObject shares one BaseObject, so the PSObject itself is what may recur;
+                        // a typed result of ours (the session's context) is its note properties too.
                         if (!visiting.Add(pso))
                         {
                             throw new JsonConversionException(path, "refers back to itself (a cycle)");
@@ -90,10 +91,6 @@ namespace GraphRust.Authentication.Json
                 case null:
                 case DBNull:
                     writer.WriteNullValue();
-                    return;
-                case GraphModelObject model:
-                    // An object Graph returned, passed back in: its own JSON is exact.
-                    writer.WriteRawValue(model.ToJsonString());
                     return;
                 case IJsonWritable writable:
                     writable.WriteJson(writer);

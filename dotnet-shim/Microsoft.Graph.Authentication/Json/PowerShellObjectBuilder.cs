@@ -6,42 +6,17 @@ using System.Text.Json;
 namespace GraphRust.Authentication.Json
 {
     /// <summary>
-    /// An object the service returned. PowerShell sees the properties added to its
-    /// PSObject wrapper; this base object answers <c>ToJsonString()</c> like Microsoft's models.
+    /// The base object of a typed result (the session's context, an environment): PowerShell
+    /// sees the properties added to its PSObject wrapper; its text is the type's name, as
+    /// Microsoft's classes answer ToString().
     /// </summary>
     public sealed class GraphModelObject
     {
-        private static readonly JsonWriterOptions Indented = new()
-        {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-
-        private readonly JsonElement json;
         private readonly string typeName;
 
-        /// <param name="json">The object as the service sent it (an element that outlives its document).</param>
-        internal GraphModelObject(JsonElement json, string typeName)
+        internal GraphModelObject(string typeName)
         {
-            this.json = json;
             this.typeName = typeName;
-        }
-
-        /// <summary>The object as the service sent it (indented JSON), written when asked for.</summary>
-        public string ToJsonString()
-        {
-            if (json.ValueKind != JsonValueKind.Object)
-            {
-                return "{}";
-            }
-
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer, Indented))
-            {
-                json.WriteTo(writer);
-            }
-
-            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
 
         public override string ToString() => typeName;
@@ -54,7 +29,6 @@ namespace GraphRust.Authentication.Json
     public static class PowerShellObjectBuilder
     {
         private const string TypeNamesKey = "@ps.typeNames";
-        private const string JsonKey = "@ps.json";
 
         public static object? Build(JsonElement element)
         {
@@ -98,10 +72,8 @@ namespace GraphRust.Authentication.Json
 
         private static PSObject BuildTyped(JsonElement element, JsonElement typeNames)
         {
-            // Kept past the document: Clone copies nothing when the document is itself a clone (NativeCmdlet's).
-            JsonElement json = element.TryGetProperty(JsonKey, out JsonElement raw) ? raw.Clone() : default;
             string typeName = typeNames.GetArrayLength() > 0 ? typeNames[0].GetString() ?? string.Empty : string.Empty;
-            var pso = new PSObject(new GraphModelObject(json, typeName));
+            var pso = new PSObject(new GraphModelObject(typeName));
             pso.TypeNames.Clear();
             foreach (JsonElement name in typeNames.EnumerateArray())
             {
@@ -110,7 +82,7 @@ namespace GraphRust.Authentication.Json
 
             foreach (JsonProperty property in element.EnumerateObject())
             {
-                if (property.NameEquals(TypeNamesKey) || property.NameEquals(JsonKey))
+                if (property.NameEquals(TypeNamesKey))
                 {
                     continue;
                 }

@@ -154,7 +154,7 @@ namespace GraphRust.CloudCommunications.Commands
 
             if (value.ValueKind != JsonValueKind.Null)
             {
-                WriteObject(PowerShellObjectBuilder.Build(value));
+                WriteObject(GraphModel.FromResult(value));
             }
         }
 

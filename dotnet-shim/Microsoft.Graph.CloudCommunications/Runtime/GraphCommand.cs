@@ -174,10 +174,9 @@ namespace GraphRust.CloudCommunications.Runtime
                 SessionState.PSVariable.Set(name, ResponseHeaderDictionary(h));
             }
 
-            if (value.TryGetProperty("item", out JsonElement item))
+            if (value.TryGetProperty("item", out _))
             {
-                string? type = value.TryGetProperty("type", out JsonElement t) ? t.GetString() : null;
-                WriteObject((object?)ModelFactory.Create(type, item) ?? PowerShellObjectBuilder.Build(item));
+                WriteObject(GraphModel.FromResult(value));
             }
             else if (value.TryGetProperty("count", out JsonElement count))
             {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Xml;
 using GraphRust.Authentication.Json;
+using Microsoft.Graph.PowerShell.Models;
 
 namespace GraphRust.CloudCommunications.Runtime
 {
@@ -31,6 +32,17 @@ namespace GraphRust.CloudCommunications.Runtime
             json.ValueKind == JsonValueKind.Object && json.TryGetProperty("@odata.type", out JsonElement t) && t.ValueKind == JsonValueKind.String
                 ? t.GetString()
                 : null;
+
+        /// <summary>
+        /// An object the native side answered (<c>{"item": ..., "type": "microsoft.graph.x"}</c>) as
+        /// its generated class, derived classes picked by @odata.type; hashtables for a type no class is made for.
+        /// </summary>
+        internal static object? FromResult(JsonElement result)
+        {
+            JsonElement item = result.GetProperty("item");
+            string? type = result.TryGetProperty("type", out JsonElement t) ? t.GetString() : null;
+            return (object?)ModelFactory.Create(type, item) ?? PowerShellObjectBuilder.Build(item);
+        }
 
         protected void ReadFrom(JsonElement json)
         {

@@ -72,15 +72,6 @@ pub fn check_call_id(call_id: Option<&str>) -> Result<&str, CoreError> {
     }
 }
 
-/// `{graph}/v1.0/communications/calls/{id}/participants/invite`
-pub fn invite_url(graph_endpoint: &str, call_id: &str) -> String {
-    format!(
-        "{}/v1.0/communications/calls/{}/participants/invite",
-        graph_endpoint.trim_end_matches('/'),
-        escape_segment(call_id)
-    )
-}
-
 /// The headers of `-Headers`, checked: names are HTTP tokens, values have no
 /// CR, LF or NUL, and the headers the cmdlet owns (`owned`, lower case) are refused.
 pub fn check_headers(
@@ -196,17 +187,6 @@ pub fn check_endpoint(what: &str, endpoint: &str) -> Result<String, CoreError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn urls_longer_than_http_allows_are_refused_with_the_argument_named() {
-        let ok = invite_url("http://127.0.0.1:1", &"x".repeat(1000));
-        assert!(check_url_length("CallId", &ok).is_ok());
-        let long = invite_url(
-            "http://127.0.0.1:1",
-            &format!("\u{e9}{}", "x".repeat(70_000)),
-        );
-        let problem = check_url_length("CallId", &long).unwrap_err();
-        assert!(problem.starts_with("CallId is too long"), "{problem}");
-    }
     use serde_json::json;
 
     #[test]
@@ -216,10 +196,6 @@ mod tests {
         assert_eq!(escape_segment("50%"), "50%25");
         assert_eq!(escape_segment(".."), "%2E%2E");
         assert_eq!(escape_segment("é id"), "%C3%A9%20id");
-        assert_eq!(
-            invite_url("http://127.0.0.1:1/", "x/y"),
-            "http://127.0.0.1:1/v1.0/communications/calls/x%2Fy/participants/invite"
-        );
     }
 
     #[test]

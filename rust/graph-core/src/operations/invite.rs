@@ -1,6 +1,7 @@
 //! `Invoke-MgInviteCommunicationCallParticipant`: the body normalized and
 //! validated (`schema`), refused before sending when the connection cannot
-//! carry it, sent with retries, and Graph's answer shaped for the shim.
+//! carry it, sent with retries to the path of the generated descriptor, and
+//! Graph's answer handed to the shim as the generated commands' are (`item`, `type`).
 
 use serde_json::{json, Value};
 
@@ -8,12 +9,11 @@ use crate::error::CoreError;
 use crate::events::Events;
 use crate::http::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::http::request::{
-    check_call_id, check_headers, check_url_length, invite_url, INVITE_OWNED_HEADERS,
+    check_call_id, check_headers, check_url_length, escape_segment, INVITE_OWNED_HEADERS,
 };
 use crate::http::{retry, transport};
+use crate::operations::command::{Command, Operation};
 use crate::schema::body::{normalize_invite_body, ExpandedBody, Problem};
-use crate::schema::model::INVITE_PARTICIPANTS_OPERATION;
-use crate::schema::output::shape;
 use crate::session;
 use crate::signin::INVITE_ROLE;
 
@@ -63,6 +63,7 @@ pub(super) async fn invite(mut args: Value, events: &Events) -> Result<(), CoreE
     if connection.lacks_invite_role {
         return Err(missing_invite_role(&connection.context.scopes));
     }
+    let operation = invite_operation();
     let url = invite_url(&connection.auth.environment.graph_endpoint, &call_id);
     check_url_length("CallId", &url).map_err(CoreError::InvalidArgument)?;
     let prepared = Prepared {
@@ -105,10 +106,28 @@ pub(super) async fn invite(mut args: Value, events: &Events) -> Result<(), CoreE
         ))
     })?;
     events.result(
-        shape(&INVITE_PARTICIPANTS_OPERATION, &value),
+        json!({ "item": value, "type": operation.answer_type }),
         Some(headers_json),
     );
     Ok(())
+}
+
+/// The invite's request as the generator describes it (POST, the call id, the operation answered).
+fn invite_operation() -> &'static Operation {
+    Command::find("Invoke-MgInviteCommunicationCallParticipant")
+        .and_then(|command| command.operation("Invite"))
+        .expect("the generated command table holds the invite")
+}
+
+/// `{graph}/v1.0/communications/calls/{id}/participants/invite`, the call id one segment.
+fn invite_url(graph_endpoint: &str, call_id: &str) -> String {
+    format!(
+        "{}/v1.0{}",
+        graph_endpoint.trim_end_matches('/'),
+        invite_operation()
+            .path
+            .replace("{call-id}", &escape_segment(call_id))
+    )
 }
 
 /// Graph grants the invite to applications only; a user's sign-in cannot carry it.
@@ -131,5 +150,30 @@ fn missing_invite_role(roles: &[String]) -> CoreError {
             if roles.is_empty() { "none".to_string() } else { roles.join(", ") }
         ),
         category: "PermissionDenied",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_is_the_descriptors_path_with_the_call_id_one_segment() {
+        assert_eq!(invite_operation().method, "POST");
+        assert_eq!(
+            invite_url("http://127.0.0.1:1/", "x/y"),
+            "http://127.0.0.1:1/v1.0/communications/calls/x%2Fy/participants/invite"
+        );
+        let long = invite_url(
+            "http://127.0.0.1:1",
+            &format!("\u{e9}{}", "x".repeat(70_000)),
+        );
+        let problem = check_url_length("CallId", &long).unwrap_err();
+        assert!(problem.starts_with("CallId is too long"), "{problem}");
+        assert!(check_url_length(
+            "CallId",
+            &invite_url("http://127.0.0.1:1", &"x".repeat(1000))
+        )
+        .is_ok());
     }
 }

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use crate::error::CoreError;
 use crate::events::Events;
 use crate::http::{retry, transport};
-use crate::schema::output::TYPE_NAMES_KEY;
 
 pub mod command;
 pub mod generic;
@@ -19,6 +18,9 @@ pub mod runtime;
 pub mod session;
 
 pub use runtime::{live_calls, start, Call};
+
+/// The key that makes the shim build a PSObject with these type names (the session's objects).
+const TYPE_NAMES_KEY: &str = "@ps.typeNames";
 
 fn with_type_names(value: impl serde::Serialize, type_name: &str) -> Value {
     let mut value = serde_json::to_value(value).unwrap_or(Value::Null);

@@ -1,7 +1,9 @@
-//! The slice of Graph's model the invite operation uses, described once and
-//! read both ways: to normalize request bodies (case-insensitive names,
-//! scalar conversion, type checks) and to shape responses into the
-//! PowerShell models' PascalCase objects.
+//! The invite body's own model, which its normalizer (`body.rs`) reads: case-insensitive
+//! names, Microsoft's scalar conversions, type checks. It is checked against the generator's
+//! descriptors (the tests below) and differs from them on purpose in one place: an identity
+//! set also takes the members of `communicationsIdentitySet` (`phone`, `guest`, ...) without
+//! an `@odata.type`, as Graph's invite reads them, so that they are checked and spelled as
+//! Graph's, where the generic validator would pass them through as unknown keys.
 
 /// What a property holds.
 #[derive(Debug)]
@@ -13,21 +15,19 @@ pub enum Kind {
     List(&'static Kind),
 }
 
-/// A property of a model: its JSON name, its name on the PowerShell model,
-/// and whether the PowerShell model declares it (undeclared ones are known
-/// to Graph but land in `AdditionalProperties` on output).
+/// A property of a model by its JSON name; `declared` is false for the members an identity
+/// set takes from `communicationsIdentitySet`.
 #[derive(Debug)]
 pub struct Prop {
     pub json: &'static str,
-    pub ps: &'static str,
     pub kind: Kind,
     pub declared: bool,
 }
 
-/// A model; `ps_type` is the PowerShell model's class name, without namespace.
 #[derive(Debug)]
 pub struct Model {
-    pub ps_type: &'static str,
+    /// Graph's type, `microsoft.graph.identitySet`.
+    pub graph_type: &'static str,
     pub props: &'static [Prop],
 }
 
@@ -38,71 +38,56 @@ impl Model {
     }
 }
 
-pub const MODELS_NAMESPACE: &str = "Microsoft.Graph.PowerShell.Models";
-
-const fn declared(json: &'static str, ps: &'static str, kind: Kind) -> Prop {
+const fn declared(json: &'static str, kind: Kind) -> Prop {
     Prop {
         json,
-        ps,
         kind,
         declared: true,
     }
 }
 
-const fn undeclared(json: &'static str, ps: &'static str, kind: Kind) -> Prop {
+const fn communications(json: &'static str, kind: Kind) -> Prop {
     Prop {
         json,
-        ps,
         kind,
         declared: false,
     }
 }
 
 pub static IDENTITY: Model = Model {
-    ps_type: "MicrosoftGraphIdentity",
+    graph_type: "microsoft.graph.identity",
     props: &[
-        declared("displayName", "DisplayName", Kind::Text),
-        declared("id", "Id", Kind::Text),
+        declared("displayName", Kind::Text),
+        declared("id", Kind::Text),
     ],
 };
 
-/// identitySet: `user`, `application` and `device` are declared; the others
-/// are what Graph's communications API uses on top (the set is open).
+/// identitySet: `user`, `application` and `device` are its own; the others are
+/// `communicationsIdentitySet`'s, which Graph's invite reads without `@odata.type`.
 pub static IDENTITY_SET: Model = Model {
-    ps_type: "MicrosoftGraphIdentitySet",
+    graph_type: "microsoft.graph.identitySet",
     props: &[
-        declared("application", "Application", Kind::Object(&IDENTITY)),
-        declared("device", "Device", Kind::Object(&IDENTITY)),
-        declared("user", "User", Kind::Object(&IDENTITY)),
-        undeclared("phone", "Phone", Kind::Object(&IDENTITY)),
-        undeclared("guest", "Guest", Kind::Object(&IDENTITY)),
-        undeclared(
-            "applicationInstance",
-            "ApplicationInstance",
-            Kind::Object(&IDENTITY),
-        ),
-        undeclared("encrypted", "Encrypted", Kind::Object(&IDENTITY)),
-        undeclared("onPremises", "OnPremises", Kind::Object(&IDENTITY)),
-        undeclared(
-            "azureCommunicationServicesUser",
-            "AzureCommunicationServicesUser",
-            Kind::Object(&IDENTITY),
-        ),
+        declared("application", Kind::Object(&IDENTITY)),
+        declared("device", Kind::Object(&IDENTITY)),
+        declared("user", Kind::Object(&IDENTITY)),
+        communications("phone", Kind::Object(&IDENTITY)),
+        communications("guest", Kind::Object(&IDENTITY)),
+        communications("applicationInstance", Kind::Object(&IDENTITY)),
+        communications("assertedIdentity", Kind::Object(&IDENTITY)),
+        communications("encrypted", Kind::Object(&IDENTITY)),
+        communications("onPremises", Kind::Object(&IDENTITY)),
+        communications("azureCommunicationServicesUser", Kind::Object(&IDENTITY)),
     ],
 };
 
 pub static INVITATION_PARTICIPANT_INFO: Model = Model {
-    ps_type: "MicrosoftGraphInvitationParticipantInfo",
+    graph_type: "microsoft.graph.invitationParticipantInfo",
     props: &[
-        declared("hidden", "Hidden", Kind::Flag),
-        declared("identity", "Identity", Kind::Object(&IDENTITY_SET)),
-        declared("participantId", "ParticipantId", Kind::Text),
-        declared(
-            "removeFromDefaultAudioRoutingGroup",
-            "RemoveFromDefaultAudioRoutingGroup",
-            Kind::Flag,
-        ),
-        declared("replacesCallId", "ReplacesCallId", Kind::Text),
+        declared("hidden", Kind::Flag),
+        declared("identity", Kind::Object(&IDENTITY_SET)),
+        declared("participantId", Kind::Text),
+        declared("removeFromDefaultAudioRoutingGroup", Kind::Flag),
+        declared("replacesCallId", Kind::Text),
     ],
 };
 
@@ -110,45 +95,18 @@ static PARTICIPANT_LIST: Kind = Kind::Object(&INVITATION_PARTICIPANT_INFO);
 
 /// The body of `POST /communications/calls/{id}/participants/invite`.
 pub static INVITE_BODY: Model = Model {
-    ps_type: "MicrosoftGraphInviteRequestBody",
+    graph_type: "microsoft.graph.invite",
     props: &[
-        declared("clientContext", "ClientContext", Kind::Text),
-        declared(
-            "participants",
-            "Participants",
-            Kind::List(&PARTICIPANT_LIST),
-        ),
-    ],
-};
-
-pub static RESULT_INFO: Model = Model {
-    ps_type: "MicrosoftGraphResultInfo",
-    props: &[
-        declared("code", "Code", Kind::Integer),
-        declared("message", "Message", Kind::Text),
-        declared("subcode", "Subcode", Kind::Integer),
-    ],
-};
-
-/// The answer of the invite action.
-pub static INVITE_PARTICIPANTS_OPERATION: Model = Model {
-    ps_type: "MicrosoftGraphInviteParticipantsOperation",
-    props: &[
-        declared("clientContext", "ClientContext", Kind::Text),
-        declared("id", "Id", Kind::Text),
-        declared(
-            "participants",
-            "Participants",
-            Kind::List(&PARTICIPANT_LIST),
-        ),
-        declared("resultInfo", "ResultInfo", Kind::Object(&RESULT_INFO)),
-        declared("status", "Status", Kind::Text),
+        declared("clientContext", Kind::Text),
+        declared("participants", Kind::List(&PARTICIPANT_LIST)),
     ],
 };
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operations::command::Command;
+    use crate::schema::descriptor::{Kind as GeneratedKind, Property, StructType};
 
     #[test]
     fn lookups_ignore_case() {
@@ -167,15 +125,112 @@ mod tests {
             &IDENTITY_SET,
             &INVITATION_PARTICIPANT_INFO,
             &INVITE_BODY,
-            &RESULT_INFO,
-            &INVITE_PARTICIPANTS_OPERATION,
         ] {
             for (i, a) in model.props.iter().enumerate() {
                 for b in &model.props[i + 1..] {
                     assert!(!a.json.eq_ignore_ascii_case(b.json), "{}", a.json);
                 }
-                assert!(a.ps.eq_ignore_ascii_case(a.json));
             }
         }
+    }
+
+    /// The generator's descriptor of the same Graph type, and of the type a property holds.
+    fn generated(model: &Model) -> &'static StructType {
+        let invite = Command::find("Invoke-MgInviteCommunicationCallParticipant").unwrap();
+        let body = invite.body.as_ref().unwrap().ty;
+        let mut found = None;
+        visit(body, &mut |ty| {
+            if ty.name == model.graph_type
+                || (model.graph_type == "microsoft.graph.invite" && std::ptr::eq(ty, body))
+            {
+                found = Some(ty);
+            }
+        });
+        found.unwrap_or_else(|| panic!("{} is not in the generated descriptors", model.graph_type))
+    }
+
+    fn visit(ty: &'static StructType, f: &mut dyn FnMut(&'static StructType)) {
+        f(ty);
+        for derived in ty.derived {
+            f(derived);
+        }
+        for prop in ty.props {
+            if let GeneratedKind::Struct(inner) = prop.kind {
+                if !std::ptr::eq(inner, ty) {
+                    visit(inner, f);
+                }
+            }
+        }
+    }
+
+    fn same_kind(ours: &Kind, theirs: &'static Property) -> bool {
+        match (ours, &theirs.kind) {
+            (Kind::List(item), _) if theirs.collection => match (item, &theirs.kind) {
+                (Kind::Object(m), GeneratedKind::Struct(t)) => m.graph_type == t.name,
+                _ => false,
+            },
+            (Kind::Text, GeneratedKind::String) => !theirs.collection,
+            (Kind::Flag, GeneratedKind::Boolean) => !theirs.collection,
+            (Kind::Object(m), GeneratedKind::Struct(t)) => {
+                !theirs.collection && m.graph_type == t.name
+            }
+            _ => false,
+        }
+    }
+
+    /// The hand-written model says what the generator's descriptors say, property for
+    /// property, with communicationsIdentitySet's members on the identity set: a change in
+    /// Graph's metadata fails here instead of passing unnoticed.
+    #[test]
+    fn the_model_agrees_with_the_generated_descriptors() {
+        let comms = communications_identity_set();
+        for model in [
+            &IDENTITY,
+            &IDENTITY_SET,
+            &INVITATION_PARTICIPANT_INFO,
+            &INVITE_BODY,
+        ] {
+            let ty = generated(model);
+            let mut theirs: Vec<&'static Property> = ty.all_props();
+            if std::ptr::eq(model, &IDENTITY_SET) {
+                theirs.extend(comms.props.iter());
+            }
+            for prop in model.props {
+                let matching = theirs.iter().find(|p| p.name == prop.json);
+                let Some(matching) = matching else {
+                    panic!(
+                        "{}.{} is not in Graph's metadata",
+                        model.graph_type, prop.json
+                    )
+                };
+                assert!(
+                    same_kind(&prop.kind, matching),
+                    "{}.{}: {:?} vs {:?}",
+                    model.graph_type,
+                    prop.json,
+                    prop.kind,
+                    matching.kind
+                );
+                let own = ty.prop(prop.json).is_some();
+                assert_eq!(prop.declared, own, "{}.{}", model.graph_type, prop.json);
+            }
+            for theirs in theirs {
+                // endpointType is an enum the invite's model passes through as sent.
+                let skipped = theirs.name == "endpointType";
+                assert!(
+                    skipped || model.prop(theirs.name).is_some(),
+                    "{}.{} is missing from the invite's model",
+                    model.graph_type,
+                    theirs.name
+                );
+            }
+        }
+    }
+
+    #[allow(non_snake_case)]
+    fn communications_identity_set() -> &'static StructType {
+        generated(&IDENTITY_SET)
+            .resolve("#microsoft.graph.communicationsIdentitySet")
+            .expect("identitySet has communicationsIdentitySet among its derived types")
     }
 }
