@@ -153,6 +153,30 @@ Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -NoWelcome 6
             Should -Be 2 -Because 'only the first session polled for a device code'
     }
 
+    It 'keeps the account and scopes across silent reconnects whose answers name nobody' {
+        # Opaque access tokens and refreshes without an id token (as for a personal account):
+        # only the first sign-in says who signed in.
+        Set-EmulatorSignIn $script:Emulator @{ opaqueTokens = $true }
+        Connect-MgGraph -Scopes 'User.Read', 'Presence.Read' -UseDeviceCode -Environment Local -ContextScope CurrentUser -NoWelcome 6>$null 3>$null
+        (Get-MgContext).Account | Should -Be 'adele.vance@contoso.test'
+
+        $child = @"
+`$env:PSModulePath = '$env:GRAPH_TEST_MODULES' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$env:GRAPHRS_SETTINGS_DIRECTORY = '$env:GRAPHRS_SETTINGS_DIRECTORY'
+Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -ContextScope CurrentUser -NoWelcome 6>&1 3>`$null
+`$context = Get-MgContext
+`$context.Account
+(`$context.Scopes | Sort-Object) -join ','
+"@
+        # Two later sessions: the second reads the file the first one's refresh rewrote.
+        foreach ($session in 1, 2) {
+            $output = & (Get-PwshPath) -NoProfile -Command $child
+            $output | Should -Be @('adele.vance@contoso.test', 'Presence.Read,User.Read') -Because "session $session connects silently"
+        }
+        @(Get-EmulatorRequest $script:Emulator -Kind token | Where-Object { $_.body.grant_type -eq 'refresh_token' }).Count |
+            Should -Be 2 -Because 'each later session refreshed once, without asking the user'
+    }
+
     It 'is not written with -ContextScope Process, and Disconnect-MgGraph removes a kept one' {
         Connect-MgGraph -Scopes User.Read -UseDeviceCode -Environment Local -ContextScope Process -NoWelcome 6>$null
         (Get-MgContext).ContextScope | Should -Be 'Process'

@@ -120,6 +120,7 @@ impl Identity {
                             user: script.user,
                             scopes,
                             lifetime: script.token_lifetime_seconds,
+                            opaque: script.opaque_tokens,
                         },
                         redirect_uri: redirect_uri.to_string(),
                         challenge: field("code_challenge").to_string(),
@@ -165,7 +166,7 @@ impl Identity {
                 "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
             );
         }
-        self.user_tokens(code.grant)
+        self.user_tokens(code.grant, false)
     }
 }
 

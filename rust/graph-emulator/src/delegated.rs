@@ -72,6 +72,10 @@ pub struct SignInScript {
     /// Lifetime of the access tokens this sign-in (and its refreshes) get.
     #[serde(default = "default_lifetime")]
     pub token_lifetime_seconds: u64,
+    /// Access tokens the client cannot read (not JWTs, as a personal Microsoft account's), and
+    /// refreshes that answer no id token: the account is known from the first sign-in only.
+    #[serde(default)]
+    pub opaque_tokens: bool,
 }
 
 impl SignInScript {
@@ -94,6 +98,8 @@ pub(crate) struct Grant {
     pub(crate) user: String,
     pub(crate) scopes: Vec<String>,
     pub(crate) lifetime: u64,
+    /// `SignInScript::opaque_tokens`, kept for the grant's refreshes.
+    pub(crate) opaque: bool,
 }
 
 struct DeviceCode {
@@ -212,6 +218,7 @@ impl Identity {
             user: script.user.clone(),
             scopes,
             lifetime: script.token_lifetime_seconds,
+            opaque: script.opaque_tokens,
         };
         self.delegated.device_codes.insert(
             device_code,
@@ -283,7 +290,7 @@ impl Identity {
                 "The user declined the sign-in request.",
             );
         }
-        self.user_tokens(entry.grant)
+        self.user_tokens(entry.grant, false)
     }
 
     /// The `refresh_token` grant: the same user and client, scopes within the consent.
@@ -307,11 +314,12 @@ impl Identity {
                 &format!("The user or administrator has not consented to use the application with ID '{}'. Send an interactive authorization request for this user and resource ({missing}).", grant.client_id));
         }
         self.delegated.refresh_tokens.remove(&token);
-        self.user_tokens(grant)
+        self.user_tokens(grant, true)
     }
 
-    /// An access token (`scp`, user claims), a refresh token and an id token.
-    pub(crate) fn user_tokens(&mut self, grant: Grant) -> Response {
+    /// An access token (`scp`, user claims), a refresh token and an id token (none for a
+    /// refresh of an opaque-token grant, whose access tokens are not JWTs either).
+    pub(crate) fn user_tokens(&mut self, grant: Grant, refreshed: bool) -> Response {
         let now = unix_now();
         let tenant = match grant.tenant.to_ascii_lowercase().as_str() {
             "common" | "organizations" => "contoso-tenant".to_string(),
@@ -328,12 +336,16 @@ impl Identity {
             "scp": scp, "upn": grant.user, "name": name,
             "app_displayname": if grant.client_id == GRAPH_POWERSHELL_CLIENT_ID { Some("Microsoft Graph Command Line Tools") } else { None },
         });
-        let access_token = jwt(&claims);
-        let id_token = jwt(&json!({
+        let access_token = if grant.opaque {
+            random_token("EwA.")
+        } else {
+            jwt(&claims)
+        };
+        let id_token = (!(grant.opaque && refreshed)).then(|| jwt(&json!({
             "aud": grant.client_id, "iss": format!("https://login.microsoftonline.com/{tenant}/v2.0"),
             "iat": now, "nbf": now, "exp": now + 3600, "tid": tenant, "oid": oid,
             "preferred_username": grant.user, "name": name,
-        }));
+        })));
         let refresh_token = random_token("RT.");
         self.tokens.insert(
             access_token.clone(),
@@ -348,14 +360,14 @@ impl Identity {
         self.delegated
             .refresh_tokens
             .insert(refresh_token.clone(), grant);
-        (
-            StatusCode::OK,
-            Json(json!({
-                "token_type": "Bearer", "scope": scope, "expires_in": lifetime, "ext_expires_in": lifetime,
-                "access_token": access_token, "refresh_token": refresh_token, "id_token": id_token,
-            })),
-        )
-            .into_response()
+        let mut answer = json!({
+            "token_type": "Bearer", "scope": scope, "expires_in": lifetime, "ext_expires_in": lifetime,
+            "access_token": access_token, "refresh_token": refresh_token,
+        });
+        if let Some(id_token) = id_token {
+            answer["id_token"] = Value::String(id_token);
+        }
+        (StatusCode::OK, Json(answer)).into_response()
     }
 
     /// The signed-in user behind a delegated token, for `GET /me`.

@@ -69,6 +69,8 @@ struct Stored {
     #[serde(flatten)]
     key: SignInKey,
     scopes: Vec<String>,
+    #[serde(default)]
+    account: Option<String>,
     refresh_token: String,
 }
 
@@ -76,6 +78,9 @@ struct Stored {
 #[derive(Debug)]
 pub struct KeptSignIn {
     pub scopes: Vec<String>,
+    /// Who signed in: a refresh need not say it again (no id token, an access token the
+    /// client cannot read), so the file remembers it.
+    pub account: Option<String>,
     pub refresh_token: SecretString,
 }
 
@@ -158,6 +163,7 @@ pub fn load(path: &Path, key: &SignInKey) -> Result<Option<KeptSignIn>, String> 
         && stored.key.tenant_id.eq_ignore_ascii_case(&key.tenant_id);
     Ok(same.then(|| KeptSignIn {
         scopes: stored.scopes,
+        account: stored.account,
         refresh_token: SecretString::from(stored.refresh_token),
     }))
 }
@@ -245,6 +251,7 @@ mod tests {
         let kept = load(&file, &key()).unwrap().unwrap();
         assert_eq!(kept.refresh_token.expose_secret(), "RT.secret");
         assert_eq!(kept.scopes, vec!["User.Read"]);
+        assert_eq!(kept.account.as_deref(), Some("a@b.test"));
         let other = SignInKey {
             client_id: "other".into(),
             ..key()

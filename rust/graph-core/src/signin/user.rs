@@ -54,6 +54,8 @@ pub struct UserCredential {
     /// A command to open the browser with, instead of `$BROWSER` or the system's.
     pub browser_command: Option<String>,
     refresh_token: Mutex<Option<SecretString>>,
+    /// The account the last answer that named one named: refreshes that name nobody keep it.
+    account: Mutex<Option<String>>,
     /// `-ContextScope CurrentUser`: the file the sign-in is kept in, and under which key.
     keep_at: Option<(PathBuf, SignInKey)>,
 }
@@ -81,6 +83,7 @@ impl UserCredential {
             flow,
             browser_command,
             refresh_token: Mutex::new(None),
+            account: Mutex::new(None),
             keep_at: None,
         }
     }
@@ -134,7 +137,7 @@ impl UserCredential {
             .map(jwt_claims)
             .unwrap_or_default();
         let access_claims = jwt_claims(access_token.expose_secret());
-        let account = ["preferred_username", "upn", "unique_name"]
+        let named = ["preferred_username", "upn", "unique_name"]
             .iter()
             .find_map(|name| {
                 id_claims
@@ -143,6 +146,13 @@ impl UserCredential {
                     .and_then(Value::as_str)
             })
             .map(str::to_string);
+        let account = {
+            let mut known = self.account.lock().unwrap_or_else(|e| e.into_inner());
+            if named.is_some() {
+                *known = named;
+            }
+            known.clone()
+        };
         if let Some(refresh) = rotated {
             if let Some((path, key)) = &self.keep_at {
                 if let Err(problem) =
@@ -285,6 +295,7 @@ fn keep_sign_in(
         return None;
     }
     user.scopes = kept.scopes;
+    *user.account.lock().unwrap_or_else(|e| e.into_inner()) = kept.account;
     *user.lock_refresh() = Some(kept.refresh_token);
     Some(path)
 }
