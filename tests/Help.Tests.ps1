@@ -69,11 +69,12 @@ Describe 'Help for every exported cmdlet' {
         $auth = Get-Module Microsoft.Graph.Authentication
         @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgGraphOption', 'Get-MgRequestContext', 'Invoke-MgGraphRequest', 'Remove-MgEnvironment', 'Set-MgEnvironment', 'Set-MgGraphOption', 'Set-MgRequestContext')
         $generated = @(Get-Content (Join-Path $PSScriptRoot '..' 'module' 'Microsoft.Graph.CloudCommunications' 'Generated' 'Commands.txt') | Where-Object { $_ })
-        $generated.Count | Should -Be 43
+        $generated.Count | Should -Be 54
         @((Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(@('Invoke-MgInviteCommunicationCallParticipant') + $generated | Sort-Object)
-        # Every call command of Microsoft's list, and the DTMF command its newer versions add.
-        $listed = @(Get-Content (Join-Path $PSScriptRoot '..' 'spec' 'graph' 'cloudcommunications-commands.txt') | Where-Object { $_ -match 'CommunicationCall' -and $_ -notmatch 'MgCommunicationCallRecord(?!ingStatus)' })
-        $listed.Count | Should -Be 43
+        # Every call and communications-presence command of Microsoft's list, and the DTMF command its newer versions add.
+        $listed = @(Get-Content (Join-Path $PSScriptRoot '..' 'spec' 'graph' 'cloudcommunications-commands.txt') |
+                Where-Object { $_ -match 'Communication(Call|Presence)' -and $_ -notmatch 'MgCommunicationCallRecord(?!ingStatus)' })
+        $listed.Count | Should -Be 54
         foreach ($name in $listed + 'Send-MgCommunicationCallDtmfTone') { (Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys | Should -Contain $name }
     }
 

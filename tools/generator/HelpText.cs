@@ -106,6 +106,11 @@ public static class BodyInterfaces
         ["Stop-MgCommunicationCallMediaProcessing"] = "IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema",
         ["Stop-MgCommunicationCallParticipantHoldMusic"] = "IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema",
         ["Update-MgCommunicationCallRecordingStatus"] = "IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema",
+        ["Clear-MgCommunicationPresence"] = "IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema",
+        ["Get-MgCommunicationPresenceByUserId"] = "IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema",
+        ["Set-MgCommunicationPresence"] = "IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema",
+        ["Set-MgCommunicationPresenceStatusMessage"] = "IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema",
+        ["Set-MgCommunicationPresenceUserPreferredPresence"] = "IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema",
     };
 
     public static string For(string command, string boundPath, string action)

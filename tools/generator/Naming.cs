@@ -115,18 +115,18 @@ public static class Naming
     /// <summary>
     /// An action's command name: answer on MgCommunicationCall → Invoke-MgAnswerCommunicationCall;
     /// keepAlive → Invoke-MgKeepCommunicationCallAlive; startHoldMusic → Start-Mg…HoldMusic;
-    /// sendDtmfTones → Send-Mg…DtmfTone (the last word singular, as every noun).
+    /// sendDtmfTones → Send-Mg…DtmfTone and getPresencesByUserId → Get-MgCommunicationPresenceByUserId
+    /// (every word singular, as in every noun); setPresence on MgCommunicationPresence →
+    /// Set-MgCommunicationPresence (words the noun already ends with are not said twice).
     /// </summary>
     public static (string Name, string SetPrefix) ActionCommand(string action, string noun)
     {
         List<string> words = Words(action);
         string first = Pascal(words[0]);
-        string rest = string.Concat(words.Skip(1).Select(Pascal));
-        if (rest.Length > 0)
+        string rest = string.Concat(words.Skip(1).Select(w => Singular(Pascal(w))));
+        if (rest.Length > 0 && noun.EndsWith(rest, StringComparison.Ordinal))
         {
-            List<string> restWords = Words(rest);
-            restWords[^1] = Singular(restWords[^1]);
-            rest = string.Concat(restWords);
+            rest = string.Empty;
         }
 
         if (ActionVerbs.TryGetValue(first, out string? mapped))

@@ -65,6 +65,9 @@ public sealed class Samples
     private static string Text(string name) =>
         name.EndsWith("Uri", StringComparison.Ordinal) || name.EndsWith("Url", StringComparison.Ordinal) ? "https://bot.contoso.com/api/calls"
         : name == "clientContext" ? "d45324c1-fcb5-430a-902c-f20af696537c"
+        // Presence's availability and activity are strings in the metadata; Graph documents their values.
+        : name == "availability" ? "Busy"
+        : name == "activity" ? "InACall"
         : name == "id" || name.EndsWith("Id", StringComparison.Ordinal) ? "5e2b0ac3-9a55-4f2b-8d0a-2c9b1f4f3d11"
         : $"sample {HelpText.Words(name)}";
 

@@ -13,8 +13,11 @@ public sealed class Surface
     /// <summary>Where the commands of this module start: a singleton and the collections under it.</summary>
     public static readonly (string Singleton, string[] Collections)[] Roots =
     {
-        ("communications", new[] { "calls" }),
+        ("communications", new[] { "calls", "presences" }),
     };
+
+    /// <summary>The nouns of the commands each root's collections make, for the check that every listed one is made.</summary>
+    private static readonly string[] CoveredNouns = { "MgCommunicationCall", "MgCommunicationPresence" };
 
     public const string AllSets = "__AllParameterSets";
 
@@ -39,6 +42,12 @@ public sealed class Surface
                 IEdmNavigationProperty nav = root.EntityType.NavigationProperties().Single(n => n.Name == collection);
                 surface.AddCollection("/" + singleton, Naming.NounPart(singleton), new List<PathParameter>(), nav, depth: 0);
             }
+
+            // Actions bound to the singleton itself: communications/getPresencesByUserId.
+            foreach (IEdmAction action in surface.boundActions.Where(a => !a.Parameters.First().Type.IsCollection() && a.Parameters.First().Type.Definition == root.EntityType))
+            {
+                surface.candidates.Add(surface.Action(Naming.NounPart(singleton), root.EntityType, action, "/" + singleton, new List<PathParameter>()));
+            }
         }
 
         var wanted = new HashSet<string>(microsoftCommands, StringComparer.OrdinalIgnoreCase);
@@ -46,7 +55,7 @@ public sealed class Surface
         var chosen = surface.candidates.Where(c => wanted.Contains(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         // Every listed command under a root must come out of a rule (call records are a root of their own, later).
         var unplaced = wanted
-            .Where(w => w.Contains("CommunicationCall", StringComparison.Ordinal) && !IsCallRecord(w))
+            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)) && !IsCallRecord(w))
             .Where(w => chosen.All(c => c.Name != w))
             .ToList();
         if (unplaced.Count > 0)
@@ -226,11 +235,13 @@ public sealed class Surface
             }
         }
 
-        IEdmStructuredType? returns = action.GetReturn()?.Type?.Definition as IEdmStructuredType;
+        IEdmTypeReference? returnType = action.GetReturn()?.Type;
+        bool returnsMany = returnType?.IsCollection() == true;
+        IEdmStructuredType? returns = (returnsMany ? returnType!.AsCollection().ElementType().Definition : returnType?.Definition) as IEdmStructuredType;
         var operation = new Operation
         {
             Name = prefix, Method = "POST", Path = $"{boundPath}/{action.Name}", PathParameters = ids,
-            Answer = returns is null ? AnswerKind.None : AnswerKind.Entity, AnswerType = returns,
+            Answer = returns is null ? AnswerKind.None : returnsMany ? AnswerKind.Collection : AnswerKind.Entity, AnswerType = returns,
         };
         operation.Sets.AddRange(sets);
         BodyShape? body = hasBody

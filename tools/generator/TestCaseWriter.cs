@@ -128,7 +128,7 @@ public static class TestCaseWriter
             }
         }
 
-        if (o.IsList)
+        if (o.IsList && c.Kind == CommandKind.Get)
         {
             parameters["Top"] = 5;
             parameters["Property"] = new JsonArray("id");

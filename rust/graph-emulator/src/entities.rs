@@ -1,5 +1,5 @@
 //! The HTTP side of the store: one handler for every path under
-//! `/{v1.0|beta}/communications/calls`, driven by the table in `graph_shapes`.
+//! `/{v1.0|beta}/communications/` (calls, presences), driven by the table in `graph_shapes`.
 //! `POST` creates in a collection, `GET` reads an item or lists a page,
 //! `PATCH` merges, `DELETE` removes, `/$count` counts, and bound actions answer
 //! as Graph documents them (the invite has its own handler, `crate::invite`).
@@ -23,6 +23,7 @@ use crate::graph_errors::insert_header;
 use crate::graph_shapes::{
     encode_segment, resolve, segments, ActionAnswer, Address, Tail, OPERATIONS,
 };
+use crate::presence;
 use crate::query::{self, QueryOptions};
 use crate::state::AppState;
 
@@ -35,6 +36,18 @@ pub(crate) async fn serve(
     body: Bytes,
 ) -> Response {
     let all = segments(uri.path());
+    if method == Method::POST
+        && all.len() == 3
+        && all[1] == "communications"
+        && presence::is_by_user_id(&all[2])
+    {
+        let incoming = match admit(&state, &method, &uri, &headers, &body, None).await {
+            Ok(incoming) => incoming,
+            Err(answer) => return answer,
+        };
+        let answer = presence::by_user_id(&state, &all[0], &body, &incoming);
+        return with_ids(answer, incoming.crid());
+    }
     let Some(address) = all
         .get(1..)
         .and_then(|rest| resolve(rest, method == Method::POST))
@@ -46,6 +59,7 @@ pub(crate) async fn serve(
         Ok(incoming) => incoming,
         Err(answer) => return answer,
     };
+    presence::ensure(&state, &address);
     let version = all[0].as_str();
     let request = Request {
         state: &state,
@@ -326,8 +340,15 @@ impl Request<'_> {
                 _ => return Err(self.bad_request("The request body must be a JSON object.")),
             }
         };
-        if let (Some((key, value)), Some(Value::Object(item))) = (action.sets, target) {
-            item.insert(key.to_string(), value.to_value());
+        if let Some(Value::Object(item)) = target {
+            for (key, value) in action.sets {
+                item.insert(key.to_string(), value.to_value());
+            }
+            for key in action.merges {
+                if let Some(value) = body.get(*key) {
+                    item.insert(key.to_string(), value.clone());
+                }
+            }
         }
         let (code, entity, status) = match action.answer {
             ActionAnswer::Empty(code) => {

@@ -1,6 +1,7 @@
 //! Graph's shapes for the paths the store serves, written here from Graph's
 //! documentation (and its v1.0 metadata's bound actions), not from `graph-core`'s
-//! descriptors: the collections under `/communications/calls`, the entity type
+//! descriptors: the collections under `/communications/calls` and
+//! `/communications/presences`, the entity type
 //! each holds, the actions bound to an item or a collection and how Graph answers
 //! each. And the resolution of a request path against that table.
 
@@ -29,8 +30,10 @@ pub(crate) struct CollectionShape {
 pub(crate) struct ActionShape {
     pub name: &'static str,
     pub answer: ActionAnswer,
-    /// A property of the target item the action sets.
-    pub sets: Option<(&'static str, Literal)>,
+    /// Properties of the target item the action sets.
+    pub sets: &'static [(&'static str, Literal)],
+    /// Properties of the request body the action copies onto its target item.
+    pub merges: &'static [&'static str],
 }
 
 pub(crate) enum ActionAnswer {
@@ -70,7 +73,8 @@ const fn empty(name: &'static str, code: u16) -> ActionShape {
     ActionShape {
         name,
         answer: ActionAnswer::Empty(code),
-        sets: None,
+        sets: &[],
+        merges: &[],
     }
 }
 
@@ -87,12 +91,18 @@ const fn operation(
             entity,
             status,
         },
-        sets: None,
+        sets: &[],
+        merges: &[],
     }
 }
 
-const fn setting(mut action: ActionShape, key: &'static str, value: Literal) -> ActionShape {
-    action.sets = Some((key, value));
+const fn setting(mut action: ActionShape, sets: &'static [(&'static str, Literal)]) -> ActionShape {
+    action.sets = sets;
+    action
+}
+
+const fn merging(mut action: ActionShape, keys: &'static [&'static str]) -> ActionShape {
+    action.merges = keys;
     action
 }
 
@@ -103,8 +113,7 @@ pub(crate) static PARTICIPANTS: CollectionShape = CollectionShape {
     item_actions: &[
         setting(
             operation("mute", 200, "muteParticipantOperation", "completed"),
-            "isMuted",
-            Literal::Flag(true),
+            &[("isMuted", Literal::Flag(true))],
         ),
         operation("startHoldMusic", 202, "startHoldMusicOperation", "running"),
         operation("stopHoldMusic", 202, "stopHoldMusicOperation", "running"),
@@ -151,10 +160,22 @@ pub(crate) static CALLS: CollectionShape = CollectionShape {
         &CONTENT_SHARING_SESSIONS,
     ],
     item_actions: &[
-        setting(empty("answer", 202), "state", Literal::Text("established")),
-        setting(empty("reject", 202), "state", Literal::Text("terminated")),
-        setting(empty("redirect", 202), "state", Literal::Text("terminated")),
-        setting(empty("transfer", 202), "state", Literal::Text("terminated")),
+        setting(
+            empty("answer", 202),
+            &[("state", Literal::Text("established"))],
+        ),
+        setting(
+            empty("reject", 202),
+            &[("state", Literal::Text("terminated"))],
+        ),
+        setting(
+            empty("redirect", 202),
+            &[("state", Literal::Text("terminated"))],
+        ),
+        setting(
+            empty("transfer", 202),
+            &[("state", Literal::Text("terminated"))],
+        ),
         empty("keepAlive", 200),
         empty("changeScreenSharingRole", 202),
         operation("mute", 200, "muteParticipantOperation", "completed"),
@@ -191,11 +212,40 @@ pub(crate) static CALLS: CollectionShape = CollectionShape {
     on_create: Some(crate::calls::new_call),
 };
 
+/// A user's presence (`/communications/presences/{user-id}`): Graph answers its actions
+/// `200 OK` with no body; setting a presence or a status message shows in the next read.
+pub(crate) static PRESENCES: CollectionShape = CollectionShape {
+    name: "presences",
+    entity: "presence",
+    children: &[],
+    item_actions: &[
+        merging(empty("setPresence", 200), &["availability", "activity"]),
+        setting(
+            empty("clearPresence", 200),
+            &[
+                ("availability", Literal::Text("Offline")),
+                ("activity", Literal::Text("Offline")),
+            ],
+        ),
+        merging(empty("setStatusMessage", 200), &["statusMessage"]),
+        empty("setUserPreferredPresence", 200),
+        empty("clearUserPreferredPresence", 200),
+    ],
+    collection_actions: &[],
+    on_create: None,
+};
+
 /// The top-level collections the store serves.
-pub(crate) static ROOTS: &[RootShape] = &[RootShape {
-    prefix: &["communications"],
-    collection: &CALLS,
-}];
+pub(crate) static ROOTS: &[RootShape] = &[
+    RootShape {
+        prefix: &["communications"],
+        collection: &CALLS,
+    },
+    RootShape {
+        prefix: &["communications"],
+        collection: &PRESENCES,
+    },
+];
 
 /// One collection on a request's path, and the item it names there, if any.
 pub(crate) struct Step {

@@ -12,6 +12,12 @@ namespace Microsoft.Graph.PowerShell.Models
 {
     /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema
     {
     }
@@ -30,6 +36,12 @@ namespace Microsoft.Graph.PowerShell.Models
 
     /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema
     {
     }
@@ -42,7 +54,19 @@ namespace Microsoft.Graph.PowerShell.Models
 
     /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema
     {
     }
 
@@ -97,6 +121,12 @@ namespace Microsoft.Graph.PowerShell.Models
     /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema
     {
     }
 
@@ -1193,6 +1223,49 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.dateTimeTimeZone: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphDateTimeTimeZone
+    {
+    }
+
+    /// <summary>microsoft.graph.dateTimeTimeZone, as Graph answered it.</summary>
+    public partial class MicrosoftGraphDateTimeTimeZone : GraphModel, IMicrosoftGraphDateTimeTimeZone
+    {
+        public string? DateTime { get; set; }
+
+        public string? TimeZone { get; set; }
+
+        internal static MicrosoftGraphDateTimeTimeZone FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphDateTimeTimeZone();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "dateTime" when TryText(value, out string? v0):
+                    DateTime = v0;
+                    return true;
+                case "timeZone" when TryText(value, out string? v1):
+                    TimeZone = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "dateTime", DateTime);
+            WriteValue(writer, "timeZone", TimeZone);
+        }
+    }
+
     /// <summary>microsoft.graph.detailsInfo: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphDetailsInfo
@@ -1315,6 +1388,7 @@ namespace Microsoft.Graph.PowerShell.Models
                 "#microsoft.graph.muteParticipantOperation" => new MicrosoftGraphMuteParticipantOperation(),
                 "#microsoft.graph.participant" => new MicrosoftGraphParticipant(),
                 "#microsoft.graph.playPromptOperation" => new MicrosoftGraphPlayPromptOperation(),
+                "#microsoft.graph.presence" => new MicrosoftGraphPresence(),
                 "#microsoft.graph.recordOperation" => new MicrosoftGraphRecordOperation(),
                 "#microsoft.graph.sendDtmfTonesOperation" => new MicrosoftGraphSendDtmfTonesOperation(),
                 "#microsoft.graph.startHoldMusicOperation" => new MicrosoftGraphStartHoldMusicOperation(),
@@ -1680,6 +1754,49 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.itemBody: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphItemBody
+    {
+    }
+
+    /// <summary>microsoft.graph.itemBody, as Graph answered it.</summary>
+    public partial class MicrosoftGraphItemBody : GraphModel, IMicrosoftGraphItemBody
+    {
+        public string? Content { get; set; }
+
+        public string? ContentType { get; set; }
+
+        internal static MicrosoftGraphItemBody FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphItemBody();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "content" when TryText(value, out string? v0):
+                    Content = v0;
+                    return true;
+                case "contentType" when TryText(value, out string? v1):
+                    ContentType = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "content", Content);
+            WriteValue(writer, "contentType", ContentType);
+        }
+    }
+
     /// <summary>microsoft.graph.joinMeetingIdMeetingInfo: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphJoinMeetingIdMeetingInfo : IMicrosoftGraphMeetingInfo
@@ -2006,6 +2123,49 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.outOfOfficeSettings: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphOutOfOfficeSettings
+    {
+    }
+
+    /// <summary>microsoft.graph.outOfOfficeSettings, as Graph answered it.</summary>
+    public partial class MicrosoftGraphOutOfOfficeSettings : GraphModel, IMicrosoftGraphOutOfOfficeSettings
+    {
+        public bool? IsOutOfOffice { get; set; }
+
+        public string? Message { get; set; }
+
+        internal static MicrosoftGraphOutOfOfficeSettings FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphOutOfOfficeSettings();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "isOutOfOffice" when TryBoolean(value, out bool? v0):
+                    IsOutOfOffice = v0;
+                    return true;
+                case "message" when TryText(value, out string? v1):
+                    Message = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "isOutOfOffice", IsOutOfOffice);
+            WriteValue(writer, "message", Message);
+        }
+    }
+
     /// <summary>microsoft.graph.outgoingCallOptions: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphOutgoingCallOptions : IMicrosoftGraphCallOptions
@@ -2189,6 +2349,122 @@ namespace Microsoft.Graph.PowerShell.Models
             var model = new MicrosoftGraphPlayPromptOperation();
             model.ReadFrom(json);
             return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.presence: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphPresence : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.presence, as Graph answered it.</summary>
+    public partial class MicrosoftGraphPresence : MicrosoftGraphEntity, IMicrosoftGraphPresence
+    {
+        public string? Activity { get; set; }
+
+        public string? Availability { get; set; }
+
+        public IMicrosoftGraphOutOfOfficeSettings? OutOfOfficeSettings { get; set; }
+
+        public string? SequenceNumber { get; set; }
+
+        public IMicrosoftGraphPresenceStatusMessage? StatusMessage { get; set; }
+
+        public IMicrosoftGraphUserWorkLocation? WorkLocation { get; set; }
+
+        internal static new MicrosoftGraphPresence FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphPresence();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "activity" when TryText(value, out string? v0):
+                    Activity = v0;
+                    return true;
+                case "availability" when TryText(value, out string? v1):
+                    Availability = v1;
+                    return true;
+                case "outOfOfficeSettings" when TryModel(MicrosoftGraphOutOfOfficeSettings.FromJson, value, out IMicrosoftGraphOutOfOfficeSettings? v2):
+                    OutOfOfficeSettings = v2;
+                    return true;
+                case "sequenceNumber" when TryText(value, out string? v3):
+                    SequenceNumber = v3;
+                    return true;
+                case "statusMessage" when TryModel(MicrosoftGraphPresenceStatusMessage.FromJson, value, out IMicrosoftGraphPresenceStatusMessage? v4):
+                    StatusMessage = v4;
+                    return true;
+                case "workLocation" when TryModel(MicrosoftGraphUserWorkLocation.FromJson, value, out IMicrosoftGraphUserWorkLocation? v5):
+                    WorkLocation = v5;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "activity", Activity);
+            WriteValue(writer, "availability", Availability);
+            WriteValue(writer, "outOfOfficeSettings", OutOfOfficeSettings);
+            WriteValue(writer, "sequenceNumber", SequenceNumber);
+            WriteValue(writer, "statusMessage", StatusMessage);
+            WriteValue(writer, "workLocation", WorkLocation);
+        }
+    }
+
+    /// <summary>microsoft.graph.presenceStatusMessage: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphPresenceStatusMessage
+    {
+    }
+
+    /// <summary>microsoft.graph.presenceStatusMessage, as Graph answered it.</summary>
+    public partial class MicrosoftGraphPresenceStatusMessage : GraphModel, IMicrosoftGraphPresenceStatusMessage
+    {
+        public IMicrosoftGraphDateTimeTimeZone? ExpiryDateTime { get; set; }
+
+        public IMicrosoftGraphItemBody? Message { get; set; }
+
+        public System.DateTime? PublishedDateTime { get; set; }
+
+        internal static MicrosoftGraphPresenceStatusMessage FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphPresenceStatusMessage();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "expiryDateTime" when TryModel(MicrosoftGraphDateTimeTimeZone.FromJson, value, out IMicrosoftGraphDateTimeTimeZone? v0):
+                    ExpiryDateTime = v0;
+                    return true;
+                case "message" when TryModel(MicrosoftGraphItemBody.FromJson, value, out IMicrosoftGraphItemBody? v1):
+                    Message = v1;
+                    return true;
+                case "publishedDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    PublishedDateTime = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "expiryDateTime", ExpiryDateTime);
+            WriteValue(writer, "message", Message);
+            WriteValue(writer, "publishedDateTime", PublishedDateTime);
         }
     }
 
@@ -3411,8 +3687,57 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.userWorkLocation: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphUserWorkLocation
+    {
+    }
+
+    /// <summary>microsoft.graph.userWorkLocation, as Graph answered it.</summary>
+    public partial class MicrosoftGraphUserWorkLocation : GraphModel, IMicrosoftGraphUserWorkLocation
+    {
+        public string? PlaceId { get; set; }
+
+        public string? Source { get; set; }
+
+        public string? WorkLocationType { get; set; }
+
+        internal static MicrosoftGraphUserWorkLocation FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphUserWorkLocation();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "placeId" when TryText(value, out string? v0):
+                    PlaceId = v0;
+                    return true;
+                case "source" when TryText(value, out string? v1):
+                    Source = v1;
+                    return true;
+                case "workLocationType" when TryText(value, out string? v2):
+                    WorkLocationType = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "placeId", PlaceId);
+            WriteValue(writer, "source", Source);
+            WriteValue(writer, "workLocationType", WorkLocationType);
+        }
+    }
+
     /// <summary>Lets PowerShell bind hashtables and objects to every model interface above.</summary>
-    public sealed partial class PowerShellValue : IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema, IPaths13Zt223CommunicationsCallsCallIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPaths14Wb7KqCommunicationsCallsCallIdMicrosoftGraphRecordresponsePostRequestbodyContentApplicationJsonSchema, IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema, IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema, IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema, IPaths1JbdsmaCommunicationsCallsMicrosoftGraphLogteleconferencedevicequalityPostRequestbodyContentApplicationJsonSchema, IPaths1X7BvttCommunicationsCallsCallIdMicrosoftGraphUnmutePostRequestbodyContentApplicationJsonSchema, IPaths4QrghdCommunicationsCallsCallIdMicrosoftGraphRejectPostRequestbodyContentApplicationJsonSchema, IPaths4Zbm7LCommunicationsCallsCallIdMicrosoftGraphTransferPostRequestbodyContentApplicationJsonSchema, IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema, IPathsKtcw9WCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStartholdmusicPostRequestbodyContentApplicationJsonSchema, IPathsO55L3LCommunicationsCallsCallIdMicrosoftGraphSenddtmftonesPostRequestbodyContentApplicationJsonSchema, IPathsOj95ZpCommunicationsCallsCallIdMicrosoftGraphChangescreensharingrolePostRequestbodyContentApplicationJsonSchema, IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema, IPathsTobgxoCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPathsXyl6WiCommunicationsCallsCallIdMicrosoftGraphSubscribetotonePostRequestbodyContentApplicationJsonSchema, IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema, IMicrosoftGraphAddLargeGalleryViewOperation, IMicrosoftGraphAiInteractionMentionedIdentitySet, IMicrosoftGraphAppHostedMediaConfig, IMicrosoftGraphAudioRoutingGroup, IMicrosoftGraphAzureCommunicationServicesUserIdentity, IMicrosoftGraphCall, IMicrosoftGraphCallMediaState, IMicrosoftGraphCallOptions, IMicrosoftGraphCallRecordsUserIdentity, IMicrosoftGraphCallRoute, IMicrosoftGraphCallTranscriptionInfo, IMicrosoftGraphCancelMediaProcessingOperation, IMicrosoftGraphChatInfo, IMicrosoftGraphChatMessageFromIdentitySet, IMicrosoftGraphChatMessageMentionedIdentitySet, IMicrosoftGraphChatMessageReactionIdentitySet, IMicrosoftGraphCommsOperation, IMicrosoftGraphCommunicationsApplicationIdentity, IMicrosoftGraphCommunicationsApplicationInstanceIdentity, IMicrosoftGraphCommunicationsEncryptedIdentity, IMicrosoftGraphCommunicationsGuestIdentity, IMicrosoftGraphCommunicationsIdentitySet, IMicrosoftGraphCommunicationsPhoneIdentity, IMicrosoftGraphCommunicationsUserIdentity, IMicrosoftGraphContentSharingSession, IMicrosoftGraphDetailsInfo, IMicrosoftGraphEmailIdentity, IMicrosoftGraphEngagementIdentitySet, IMicrosoftGraphEntity, IMicrosoftGraphIdentity, IMicrosoftGraphIdentitySet, IMicrosoftGraphIncomingCallOptions, IMicrosoftGraphIncomingContext, IMicrosoftGraphInitiator, IMicrosoftGraphInvitationParticipantInfo, IMicrosoftGraphInviteParticipantsOperation, IMicrosoftGraphJoinMeetingIdMeetingInfo, IMicrosoftGraphMediaConfig, IMicrosoftGraphMediaInfo, IMicrosoftGraphMediaPrompt, IMicrosoftGraphMediaStream, IMicrosoftGraphMeetingInfo, IMicrosoftGraphMuteParticipantOperation, IMicrosoftGraphOnlineMeetingRestricted, IMicrosoftGraphOrganizerMeetingInfo, IMicrosoftGraphOutgoingCallOptions, IMicrosoftGraphParticipant, IMicrosoftGraphParticipantInfo, IMicrosoftGraphPlayPromptOperation, IMicrosoftGraphPrompt, IMicrosoftGraphProvisionedIdentity, IMicrosoftGraphProvisioningServicePrincipal, IMicrosoftGraphProvisioningSystem, IMicrosoftGraphRecordOperation, IMicrosoftGraphRecordingInfo, IMicrosoftGraphRemovedState, IMicrosoftGraphResultInfo, IMicrosoftGraphSendDtmfTonesOperation, IMicrosoftGraphServiceHostedMediaConfig, IMicrosoftGraphServicePrincipalIdentity, IMicrosoftGraphSharePointGroupIdentity, IMicrosoftGraphSharePointIdentity, IMicrosoftGraphSharePointIdentitySet, IMicrosoftGraphStartHoldMusicOperation, IMicrosoftGraphStopHoldMusicOperation, IMicrosoftGraphSubscribeToToneOperation, IMicrosoftGraphTeamworkApplicationIdentity, IMicrosoftGraphTeamworkConversationIdentity, IMicrosoftGraphTeamworkTagIdentity, IMicrosoftGraphTeamworkUserIdentity, IMicrosoftGraphTeleconferenceDeviceAudioQuality, IMicrosoftGraphTeleconferenceDeviceMediaQuality, IMicrosoftGraphTeleconferenceDeviceQuality, IMicrosoftGraphTeleconferenceDeviceScreenSharingQuality, IMicrosoftGraphTeleconferenceDeviceVideoQuality, IMicrosoftGraphTokenMeetingInfo, IMicrosoftGraphToneInfo, IMicrosoftGraphUnmuteParticipantOperation, IMicrosoftGraphUpdateRecordingStatusOperation, IMicrosoftGraphUserIdentity
+    public sealed partial class PowerShellValue : IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema, IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema, IPaths13Zt223CommunicationsCallsCallIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPaths14Wb7KqCommunicationsCallsCallIdMicrosoftGraphRecordresponsePostRequestbodyContentApplicationJsonSchema, IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema, IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema, IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema, IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema, IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema, IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema, IPaths1JbdsmaCommunicationsCallsMicrosoftGraphLogteleconferencedevicequalityPostRequestbodyContentApplicationJsonSchema, IPaths1X7BvttCommunicationsCallsCallIdMicrosoftGraphUnmutePostRequestbodyContentApplicationJsonSchema, IPaths4QrghdCommunicationsCallsCallIdMicrosoftGraphRejectPostRequestbodyContentApplicationJsonSchema, IPaths4Zbm7LCommunicationsCallsCallIdMicrosoftGraphTransferPostRequestbodyContentApplicationJsonSchema, IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema, IPathsKtcw9WCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStartholdmusicPostRequestbodyContentApplicationJsonSchema, IPathsO55L3LCommunicationsCallsCallIdMicrosoftGraphSenddtmftonesPostRequestbodyContentApplicationJsonSchema, IPathsOj95ZpCommunicationsCallsCallIdMicrosoftGraphChangescreensharingrolePostRequestbodyContentApplicationJsonSchema, IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema, IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema, IPathsTobgxoCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPathsXyl6WiCommunicationsCallsCallIdMicrosoftGraphSubscribetotonePostRequestbodyContentApplicationJsonSchema, IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema, IMicrosoftGraphAddLargeGalleryViewOperation, IMicrosoftGraphAiInteractionMentionedIdentitySet, IMicrosoftGraphAppHostedMediaConfig, IMicrosoftGraphAudioRoutingGroup, IMicrosoftGraphAzureCommunicationServicesUserIdentity, IMicrosoftGraphCall, IMicrosoftGraphCallMediaState, IMicrosoftGraphCallOptions, IMicrosoftGraphCallRecordsUserIdentity, IMicrosoftGraphCallRoute, IMicrosoftGraphCallTranscriptionInfo, IMicrosoftGraphCancelMediaProcessingOperation, IMicrosoftGraphChatInfo, IMicrosoftGraphChatMessageFromIdentitySet, IMicrosoftGraphChatMessageMentionedIdentitySet, IMicrosoftGraphChatMessageReactionIdentitySet, IMicrosoftGraphCommsOperation, IMicrosoftGraphCommunicationsApplicationIdentity, IMicrosoftGraphCommunicationsApplicationInstanceIdentity, IMicrosoftGraphCommunicationsEncryptedIdentity, IMicrosoftGraphCommunicationsGuestIdentity, IMicrosoftGraphCommunicationsIdentitySet, IMicrosoftGraphCommunicationsPhoneIdentity, IMicrosoftGraphCommunicationsUserIdentity, IMicrosoftGraphContentSharingSession, IMicrosoftGraphDateTimeTimeZone, IMicrosoftGraphDetailsInfo, IMicrosoftGraphEmailIdentity, IMicrosoftGraphEngagementIdentitySet, IMicrosoftGraphEntity, IMicrosoftGraphIdentity, IMicrosoftGraphIdentitySet, IMicrosoftGraphIncomingCallOptions, IMicrosoftGraphIncomingContext, IMicrosoftGraphInitiator, IMicrosoftGraphInvitationParticipantInfo, IMicrosoftGraphInviteParticipantsOperation, IMicrosoftGraphItemBody, IMicrosoftGraphJoinMeetingIdMeetingInfo, IMicrosoftGraphMediaConfig, IMicrosoftGraphMediaInfo, IMicrosoftGraphMediaPrompt, IMicrosoftGraphMediaStream, IMicrosoftGraphMeetingInfo, IMicrosoftGraphMuteParticipantOperation, IMicrosoftGraphOnlineMeetingRestricted, IMicrosoftGraphOrganizerMeetingInfo, IMicrosoftGraphOutOfOfficeSettings, IMicrosoftGraphOutgoingCallOptions, IMicrosoftGraphParticipant, IMicrosoftGraphParticipantInfo, IMicrosoftGraphPlayPromptOperation, IMicrosoftGraphPresence, IMicrosoftGraphPresenceStatusMessage, IMicrosoftGraphPrompt, IMicrosoftGraphProvisionedIdentity, IMicrosoftGraphProvisioningServicePrincipal, IMicrosoftGraphProvisioningSystem, IMicrosoftGraphRecordOperation, IMicrosoftGraphRecordingInfo, IMicrosoftGraphRemovedState, IMicrosoftGraphResultInfo, IMicrosoftGraphSendDtmfTonesOperation, IMicrosoftGraphServiceHostedMediaConfig, IMicrosoftGraphServicePrincipalIdentity, IMicrosoftGraphSharePointGroupIdentity, IMicrosoftGraphSharePointIdentity, IMicrosoftGraphSharePointIdentitySet, IMicrosoftGraphStartHoldMusicOperation, IMicrosoftGraphStopHoldMusicOperation, IMicrosoftGraphSubscribeToToneOperation, IMicrosoftGraphTeamworkApplicationIdentity, IMicrosoftGraphTeamworkConversationIdentity, IMicrosoftGraphTeamworkTagIdentity, IMicrosoftGraphTeamworkUserIdentity, IMicrosoftGraphTeleconferenceDeviceAudioQuality, IMicrosoftGraphTeleconferenceDeviceMediaQuality, IMicrosoftGraphTeleconferenceDeviceQuality, IMicrosoftGraphTeleconferenceDeviceScreenSharingQuality, IMicrosoftGraphTeleconferenceDeviceVideoQuality, IMicrosoftGraphTokenMeetingInfo, IMicrosoftGraphToneInfo, IMicrosoftGraphUnmuteParticipantOperation, IMicrosoftGraphUpdateRecordingStatusOperation, IMicrosoftGraphUserIdentity, IMicrosoftGraphUserWorkLocation
     {
     }
 }
@@ -3451,6 +3776,7 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.communicationsPhoneIdentity" => MicrosoftGraphCommunicationsPhoneIdentity.FromJson(json),
             "microsoft.graph.communicationsUserIdentity" => MicrosoftGraphCommunicationsUserIdentity.FromJson(json),
             "microsoft.graph.contentSharingSession" => MicrosoftGraphContentSharingSession.FromJson(json),
+            "microsoft.graph.dateTimeTimeZone" => MicrosoftGraphDateTimeTimeZone.FromJson(json),
             "microsoft.graph.detailsInfo" => MicrosoftGraphDetailsInfo.FromJson(json),
             "microsoft.graph.emailIdentity" => MicrosoftGraphEmailIdentity.FromJson(json),
             "microsoft.graph.engagementIdentitySet" => MicrosoftGraphEngagementIdentitySet.FromJson(json),
@@ -3462,6 +3788,7 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.initiator" => MicrosoftGraphInitiator.FromJson(json),
             "microsoft.graph.invitationParticipantInfo" => MicrosoftGraphInvitationParticipantInfo.FromJson(json),
             "microsoft.graph.inviteParticipantsOperation" => MicrosoftGraphInviteParticipantsOperation.FromJson(json),
+            "microsoft.graph.itemBody" => MicrosoftGraphItemBody.FromJson(json),
             "microsoft.graph.joinMeetingIdMeetingInfo" => MicrosoftGraphJoinMeetingIdMeetingInfo.FromJson(json),
             "microsoft.graph.mediaConfig" => MicrosoftGraphMediaConfig.FromJson(json),
             "microsoft.graph.mediaInfo" => MicrosoftGraphMediaInfo.FromJson(json),
@@ -3471,10 +3798,13 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.muteParticipantOperation" => MicrosoftGraphMuteParticipantOperation.FromJson(json),
             "microsoft.graph.onlineMeetingRestricted" => MicrosoftGraphOnlineMeetingRestricted.FromJson(json),
             "microsoft.graph.organizerMeetingInfo" => MicrosoftGraphOrganizerMeetingInfo.FromJson(json),
+            "microsoft.graph.outOfOfficeSettings" => MicrosoftGraphOutOfOfficeSettings.FromJson(json),
             "microsoft.graph.outgoingCallOptions" => MicrosoftGraphOutgoingCallOptions.FromJson(json),
             "microsoft.graph.participant" => MicrosoftGraphParticipant.FromJson(json),
             "microsoft.graph.participantInfo" => MicrosoftGraphParticipantInfo.FromJson(json),
             "microsoft.graph.playPromptOperation" => MicrosoftGraphPlayPromptOperation.FromJson(json),
+            "microsoft.graph.presence" => MicrosoftGraphPresence.FromJson(json),
+            "microsoft.graph.presenceStatusMessage" => MicrosoftGraphPresenceStatusMessage.FromJson(json),
             "microsoft.graph.prompt" => MicrosoftGraphPrompt.FromJson(json),
             "microsoft.graph.provisionedIdentity" => MicrosoftGraphProvisionedIdentity.FromJson(json),
             "microsoft.graph.provisioningServicePrincipal" => MicrosoftGraphProvisioningServicePrincipal.FromJson(json),
@@ -3506,6 +3836,7 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.unmuteParticipantOperation" => MicrosoftGraphUnmuteParticipantOperation.FromJson(json),
             "microsoft.graph.updateRecordingStatusOperation" => MicrosoftGraphUpdateRecordingStatusOperation.FromJson(json),
             "microsoft.graph.userIdentity" => MicrosoftGraphUserIdentity.FromJson(json),
+            "microsoft.graph.userWorkLocation" => MicrosoftGraphUserWorkLocation.FromJson(json),
             _ => null,
         };
     }

@@ -27,6 +27,39 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Clear-MgCommunicationPresence",
+        operations: &[
+            Operation {
+                sets: &["Clear", "ClearExpanded", "ClearViaIdentity", "ClearViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/clearPresence",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_CLEAR_MG_COMMUNICATION_PRESENCE,
+            params: &[
+                ("SessionId", "sessionId"),
+            ],
+        }),
+    },
+    Command {
+        name: "Clear-MgCommunicationPresenceUserPreferredPresence",
+        operations: &[
+            Operation {
+                sets: &["Clear", "ClearViaIdentity"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/clearUserPreferredPresence",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Get-MgCommunicationCall",
         operations: &[
             Operation {
@@ -192,6 +225,61 @@ pub static COMMANDS: &[Command] = &[
                 method: "GET",
                 path: "/communications/calls/{call-id}/participants/$count",
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
+                answer: Answer::Count,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationPresence",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/presences/{presence-id}",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.presence"),
+            },
+            Operation {
+                sets: &["List"],
+                method: "GET",
+                path: "/communications/presences",
+                path_params: &[],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.presence"),
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationPresenceByUserId",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetExpanded"],
+                method: "POST",
+                path: "/communications/getPresencesByUserId",
+                path_params: &[],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.presence"),
+            },
+        ],
+        body: Some(Body {
+            ty: &B_GET_MG_COMMUNICATION_PRESENCE_BY_USER_ID,
+            params: &[
+                ("Ids", "ids"),
+            ],
+        }),
+    },
+    Command {
+        name: "Get-MgCommunicationPresenceCount",
+        operations: &[
+            Operation {
+                sets: &["__AllParameterSets"],
+                method: "GET",
+                path: "/communications/presences/$count",
+                path_params: &[],
                 answer: Answer::Count,
                 answer_type: None,
             },
@@ -592,6 +680,31 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "New-MgCommunicationPresence",
+        operations: &[
+            Operation {
+                sets: &["Create", "CreateExpanded"],
+                method: "POST",
+                path: "/communications/presences",
+                path_params: &[],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.presence"),
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_PRESENCE,
+            params: &[
+                ("Activity", "activity"),
+                ("Availability", "availability"),
+                ("Id", "id"),
+                ("OutOfOfficeSettings", "outOfOfficeSettings"),
+                ("SequenceNumber", "sequenceNumber"),
+                ("StatusMessage", "statusMessage"),
+                ("WorkLocation", "workLocation"),
+            ],
+        }),
+    },
+    Command {
         name: "Remove-MgCommunicationCall",
         operations: &[
             Operation {
@@ -662,6 +775,20 @@ pub static COMMANDS: &[Command] = &[
         body: None,
     },
     Command {
+        name: "Remove-MgCommunicationPresence",
+        operations: &[
+            Operation {
+                sets: &["Delete", "DeleteViaIdentity"],
+                method: "DELETE",
+                path: "/communications/presences/{presence-id}",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Rename-MgCommunicationCallScreenSharingRole",
         operations: &[
             Operation {
@@ -698,6 +825,68 @@ pub static COMMANDS: &[Command] = &[
                 ("Tones", "tones"),
                 ("DelayBetweenTonesMs", "delayBetweenTonesMs"),
                 ("ClientContext", "clientContext"),
+            ],
+        }),
+    },
+    Command {
+        name: "Set-MgCommunicationPresence",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetExpanded", "SetViaIdentity", "SetViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/setPresence",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SET_MG_COMMUNICATION_PRESENCE,
+            params: &[
+                ("SessionId", "sessionId"),
+                ("Availability", "availability"),
+                ("Activity", "activity"),
+                ("ExpirationDuration", "expirationDuration"),
+            ],
+        }),
+    },
+    Command {
+        name: "Set-MgCommunicationPresenceStatusMessage",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetExpanded", "SetViaIdentity", "SetViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/setStatusMessage",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SET_MG_COMMUNICATION_PRESENCE_STATUS_MESSAGE,
+            params: &[
+                ("StatusMessage", "statusMessage"),
+            ],
+        }),
+    },
+    Command {
+        name: "Set-MgCommunicationPresenceUserPreferredPresence",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetExpanded", "SetViaIdentity", "SetViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/setUserPreferredPresence",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SET_MG_COMMUNICATION_PRESENCE_USER_PREFERRED_PRESENCE,
+            params: &[
+                ("Availability", "availability"),
+                ("Activity", "activity"),
+                ("ExpirationDuration", "expirationDuration"),
             ],
         }),
     },
@@ -867,6 +1056,31 @@ pub static COMMANDS: &[Command] = &[
             params: &[
                 ("Status", "status"),
                 ("ClientContext", "clientContext"),
+            ],
+        }),
+    },
+    Command {
+        name: "Update-MgCommunicationPresence",
+        operations: &[
+            Operation {
+                sets: &["Update", "UpdateExpanded", "UpdateViaIdentity", "UpdateViaIdentityExpanded"],
+                method: "PATCH",
+                path: "/communications/presences/{presence-id}",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.presence"),
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_PRESENCE,
+            params: &[
+                ("Activity", "activity"),
+                ("Availability", "availability"),
+                ("Id", "id"),
+                ("OutOfOfficeSettings", "outOfOfficeSettings"),
+                ("SequenceNumber", "sequenceNumber"),
+                ("StatusMessage", "statusMessage"),
+                ("WorkLocation", "workLocation"),
             ],
         }),
     },

@@ -5,6 +5,12 @@
 
 use crate::schema::descriptor::{EnumType, Kind, Property, StructType};
 
+pub static E_MICROSOFT_GRAPH_BODY_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.bodyType",
+    members: &["text", "html"],
+    flags: false,
+};
+
 pub static E_MICROSOFT_GRAPH_CALL_DIRECTION: EnumType = EnumType {
     name: "microsoft.graph.callDirection",
     members: &["incoming", "outgoing"],
@@ -128,6 +134,18 @@ pub static E_MICROSOFT_GRAPH_TEAMWORK_USER_IDENTITY_TYPE: EnumType = EnumType {
 pub static E_MICROSOFT_GRAPH_TONE: EnumType = EnumType {
     name: "microsoft.graph.tone",
     members: &["tone0", "tone1", "tone2", "tone3", "tone4", "tone5", "tone6", "tone7", "tone8", "tone9", "star", "pound", "a", "b", "c", "d", "flash"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_WORK_LOCATION_SOURCE: EnumType = EnumType {
+    name: "microsoft.graph.workLocationSource",
+    members: &["none", "manual", "scheduled", "automatic", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_WORK_LOCATION_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.workLocationType",
+    members: &["unspecified", "office", "remote", "timeOff", "unknownFutureValue"],
     flags: false,
 };
 
@@ -444,6 +462,18 @@ pub static T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION: StructType = StructType {
     open: true,
 };
 
+pub static T_MICROSOFT_GRAPH_DATE_TIME_TIME_ZONE: StructType = StructType {
+    name: "microsoft.graph.dateTimeTimeZone",
+    base: None,
+    props: &[
+        Property { name: "dateTime", kind: Kind::String, collection: false, nullable: false, required: false },
+        Property { name: "timeZone", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_DETAILS_INFO: StructType = StructType {
     name: "microsoft.graph.detailsInfo",
     base: None,
@@ -483,7 +513,7 @@ pub static T_MICROSOFT_GRAPH_ENTITY: StructType = StructType {
     props: &[
         Property { name: "id", kind: Kind::String, collection: false, nullable: false, required: false },
     ],
-    derived: &[&T_MICROSOFT_GRAPH_ADD_LARGE_GALLERY_VIEW_OPERATION, &T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP, &T_MICROSOFT_GRAPH_CALL, &T_MICROSOFT_GRAPH_CANCEL_MEDIA_PROCESSING_OPERATION, &T_MICROSOFT_GRAPH_COMMS_OPERATION, &T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION, &T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION, &T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_PARTICIPANT, &T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION, &T_MICROSOFT_GRAPH_RECORD_OPERATION, &T_MICROSOFT_GRAPH_SEND_DTMF_TONES_OPERATION, &T_MICROSOFT_GRAPH_START_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_STOP_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_SUBSCRIBE_TO_TONE_OPERATION, &T_MICROSOFT_GRAPH_UNMUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_UPDATE_RECORDING_STATUS_OPERATION],
+    derived: &[&T_MICROSOFT_GRAPH_ADD_LARGE_GALLERY_VIEW_OPERATION, &T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP, &T_MICROSOFT_GRAPH_CALL, &T_MICROSOFT_GRAPH_CANCEL_MEDIA_PROCESSING_OPERATION, &T_MICROSOFT_GRAPH_COMMS_OPERATION, &T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION, &T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION, &T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_PARTICIPANT, &T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION, &T_MICROSOFT_GRAPH_PRESENCE, &T_MICROSOFT_GRAPH_RECORD_OPERATION, &T_MICROSOFT_GRAPH_SEND_DTMF_TONES_OPERATION, &T_MICROSOFT_GRAPH_START_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_STOP_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_SUBSCRIBE_TO_TONE_OPERATION, &T_MICROSOFT_GRAPH_UNMUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_UPDATE_RECORDING_STATUS_OPERATION],
     is_abstract: true,
     open: false,
 };
@@ -572,6 +602,18 @@ pub static T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION: StructType = StructT
     derived: &[],
     is_abstract: false,
     open: true,
+};
+
+pub static T_MICROSOFT_GRAPH_ITEM_BODY: StructType = StructType {
+    name: "microsoft.graph.itemBody",
+    base: None,
+    props: &[
+        Property { name: "content", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "contentType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_BODY_TYPE), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
 };
 
 pub static T_MICROSOFT_GRAPH_JOIN_MEETING_ID_MEETING_INFO: StructType = StructType {
@@ -677,6 +719,18 @@ pub static T_MICROSOFT_GRAPH_ORGANIZER_MEETING_INFO: StructType = StructType {
     open: true,
 };
 
+pub static T_MICROSOFT_GRAPH_OUT_OF_OFFICE_SETTINGS: StructType = StructType {
+    name: "microsoft.graph.outOfOfficeSettings",
+    base: None,
+    props: &[
+        Property { name: "isOutOfOffice", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "message", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_OUTGOING_CALL_OPTIONS: StructType = StructType {
     name: "microsoft.graph.outgoingCallOptions",
     base: Some(&T_MICROSOFT_GRAPH_CALL_OPTIONS),
@@ -730,6 +784,35 @@ pub static T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION: StructType = StructType {
     derived: &[],
     is_abstract: false,
     open: true,
+};
+
+pub static T_MICROSOFT_GRAPH_PRESENCE: StructType = StructType {
+    name: "microsoft.graph.presence",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "activity", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "availability", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "outOfOfficeSettings", kind: Kind::Struct(&T_MICROSOFT_GRAPH_OUT_OF_OFFICE_SETTINGS), collection: false, nullable: true, required: false },
+        Property { name: "sequenceNumber", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "statusMessage", kind: Kind::Struct(&T_MICROSOFT_GRAPH_PRESENCE_STATUS_MESSAGE), collection: false, nullable: true, required: false },
+        Property { name: "workLocation", kind: Kind::Struct(&T_MICROSOFT_GRAPH_USER_WORK_LOCATION), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_PRESENCE_STATUS_MESSAGE: StructType = StructType {
+    name: "microsoft.graph.presenceStatusMessage",
+    base: None,
+    props: &[
+        Property { name: "expiryDateTime", kind: Kind::Struct(&T_MICROSOFT_GRAPH_DATE_TIME_TIME_ZONE), collection: false, nullable: true, required: false },
+        Property { name: "message", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ITEM_BODY), collection: false, nullable: true, required: false },
+        Property { name: "publishedDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
 };
 
 pub static T_MICROSOFT_GRAPH_PROMPT: StructType = StructType {
@@ -1106,11 +1189,46 @@ pub static T_MICROSOFT_GRAPH_USER_IDENTITY: StructType = StructType {
     open: true,
 };
 
+pub static T_MICROSOFT_GRAPH_USER_WORK_LOCATION: StructType = StructType {
+    name: "microsoft.graph.userWorkLocation",
+    base: None,
+    props: &[
+        Property { name: "placeId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "source", kind: Kind::Enum(&E_MICROSOFT_GRAPH_WORK_LOCATION_SOURCE), collection: false, nullable: false, required: false },
+        Property { name: "workLocationType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_WORK_LOCATION_TYPE), collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static B_ADD_MG_COMMUNICATION_CALL_LARGE_GALLERY_VIEW: StructType = StructType {
     name: "microsoft.graph.addLargeGalleryView(microsoft.graph.call)",
     base: None,
     props: &[
         Property { name: "clientContext", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_CLEAR_MG_COMMUNICATION_PRESENCE: StructType = StructType {
+    name: "microsoft.graph.clearPresence(microsoft.graph.presence)",
+    base: None,
+    props: &[
+        Property { name: "sessionId", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_GET_MG_COMMUNICATION_PRESENCE_BY_USER_ID: StructType = StructType {
+    name: "microsoft.graph.getPresencesByUserId(microsoft.graph.cloudCommunications)",
+    base: None,
+    props: &[
+        Property { name: "ids", kind: Kind::String, collection: true, nullable: false, required: true },
     ],
     derived: &[],
     is_abstract: false,
@@ -1284,6 +1402,44 @@ pub static B_SEND_MG_COMMUNICATION_CALL_DTMF_TONE: StructType = StructType {
         Property { name: "tones", kind: Kind::Enum(&E_MICROSOFT_GRAPH_TONE), collection: true, nullable: false, required: true },
         Property { name: "delayBetweenTonesMs", kind: Kind::Int32, collection: false, nullable: true, required: false },
         Property { name: "clientContext", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_SET_MG_COMMUNICATION_PRESENCE: StructType = StructType {
+    name: "microsoft.graph.setPresence(microsoft.graph.presence)",
+    base: None,
+    props: &[
+        Property { name: "sessionId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "availability", kind: Kind::String, collection: false, nullable: false, required: true },
+        Property { name: "activity", kind: Kind::String, collection: false, nullable: false, required: true },
+        Property { name: "expirationDuration", kind: Kind::Duration, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_SET_MG_COMMUNICATION_PRESENCE_STATUS_MESSAGE: StructType = StructType {
+    name: "microsoft.graph.setStatusMessage(microsoft.graph.presence)",
+    base: None,
+    props: &[
+        Property { name: "statusMessage", kind: Kind::Struct(&T_MICROSOFT_GRAPH_PRESENCE_STATUS_MESSAGE), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_SET_MG_COMMUNICATION_PRESENCE_USER_PREFERRED_PRESENCE: StructType = StructType {
+    name: "microsoft.graph.setUserPreferredPresence(microsoft.graph.presence)",
+    base: None,
+    props: &[
+        Property { name: "availability", kind: Kind::String, collection: false, nullable: false, required: true },
+        Property { name: "activity", kind: Kind::String, collection: false, nullable: false, required: true },
+        Property { name: "expirationDuration", kind: Kind::Duration, collection: false, nullable: true, required: false },
     ],
     derived: &[],
     is_abstract: false,

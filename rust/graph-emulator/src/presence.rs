@@ -1,0 +1,93 @@
+//! What is specific to presences, beyond the generic store: every user has one (a presence
+//! never set reads `PresenceUnknown`), and the action bound to the `communications`
+//! singleton that reads many users' presences at once,
+//! `POST /communications/getPresencesByUserId` with `{"ids": [...]}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::admission::Incoming;
+use crate::graph_shapes::{Address, PRESENCES};
+use crate::state::AppState;
+
+/// A presence nobody has set, as Graph answers for a user it knows nothing of.
+fn unknown(id: &str) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.presence",
+        "id": id,
+        "availability": "PresenceUnknown",
+        "activity": "PresenceUnknown",
+    })
+}
+
+/// A request about one user's presence finds it there, as in Graph, where every user has one.
+pub(crate) fn ensure(state: &AppState, address: &Address) {
+    let first = &address.steps[0];
+    if let (true, Some(id)) = (std::ptr::eq(first.shape, &PRESENCES), first.id.as_deref()) {
+        let mut shared = state.lock();
+        let presences = shared.store.root_mut(&PRESENCES);
+        if !presences.contains(id) {
+            presences.insert(id.to_string(), unknown(id));
+        }
+    }
+}
+
+/// The action's name, with or without its namespace.
+pub(crate) fn is_by_user_id(segment: &str) -> bool {
+    segment.strip_prefix("microsoft.graph.").unwrap_or(segment) == "getPresencesByUserId"
+}
+
+/// Each id's presence as the store holds it, `PresenceUnknown` for one never set. The ids
+/// must be a list of strings.
+pub(crate) fn by_user_id(
+    state: &AppState,
+    version: &str,
+    body: &[u8],
+    incoming: &Incoming,
+) -> Response {
+    let ids: Vec<String> = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => match map.get("ids") {
+            Some(Value::Array(ids)) if ids.iter().all(Value::is_string) => ids
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => {
+                return incoming.error(
+                    StatusCode::BAD_REQUEST,
+                    "BadRequest",
+                    "The ids field is required: a list of user ids.",
+                )
+            }
+        },
+        _ => {
+            return incoming.error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                "The request body must be a JSON object.",
+            )
+        }
+    };
+    let mut shared = state.lock();
+    let presences = shared.store.root_mut(&PRESENCES);
+    let value: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            presences
+                .get_mut(id)
+                .cloned()
+                .unwrap_or_else(|| unknown(id))
+        })
+        .collect();
+    drop(shared);
+    (
+        StatusCode::OK,
+        Json(json!({
+            "@odata.context": format!("{}/{version}/$metadata#Collection(microsoft.graph.presence)", state.base_url),
+            "value": value,
+        })),
+    )
+        .into_response()
+}
