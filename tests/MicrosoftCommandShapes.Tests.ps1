@@ -3,7 +3,7 @@
 # parameter with its mandatory flag, aliases and pipeline binding, and the output type.
 
 BeforeDiscovery {
-    $script:Commands = foreach ($file in 'microsoft-call-commands.json', 'microsoft-presence-commands.json') {
+    $script:Commands = foreach ($file in 'microsoft-call-commands.json', 'microsoft-presence-commands.json', 'microsoft-meeting-commands.json') {
         (Get-Content (Join-Path $PSScriptRoot 'conformance' $file) -Raw | ConvertFrom-Json -AsHashtable).commands
     }
 }
@@ -20,11 +20,29 @@ BeforeAll {
         'Update-MgCommunicationCallContentSharingSession' = 'Microsoft.Graph.PowerShell.Models.IMicrosoftGraphContentSharingSession'
     }
     # Properties Graph's v1.0 metadata (spec/graph, our generator's input) has and the help's older
-    # generation (2.15, 2.17) predates: body parameters of the Expanded sets, as Microsoft's newer versions make them.
-    $script:NewerProperties = @{
-        'New-MgCommunicationPresence'    = 'OutOfOfficeSettings', 'SequenceNumber', 'WorkLocation'
-        'Update-MgCommunicationPresence' = 'OutOfOfficeSettings', 'SequenceNumber', 'WorkLocation'
+    # generation (2.15-2.18) predates: body parameters of the Expanded sets, as Microsoft's newer
+    # versions make them. By the type the command's body is (the end of its noun).
+    $script:NewerByType = [ordered]@{
+        'OnlineMeeting$'    = 'AllowBreakoutRooms', 'AllowCopyingAndSharingMeetingContent', 'AllowLiveShare', 'AllowPowerPointSharing',
+        'AllowRecording', 'AllowTranscription', 'AllowWhiteboard', 'AllowedLobbyAdmitters', 'ChatRestrictions', 'CloudVideoInteropInfo',
+        'ExpiryDateTime', 'IsEndToEndEncryptionEnabled', 'MeetingOptionsWebUrl', 'MeetingSpokenLanguageTag', 'MeetingTemplateId',
+        'MeetingType', 'SensitivityLabelAssignment'
+        'AttendanceReport$' = @('ExternalEventInformation')
+        'AttendanceRecord$' = 'ExternalRegistrationInformation', 'RegistrationId'
+        'Transcript$'       = 'CallId', 'ContentCorrelationId', 'EndDateTime'
+        'Presence$'         = 'OutOfOfficeSettings', 'SequenceNumber', 'WorkLocation'
     }
+    function Get-NewerProperty([string] $Command) {
+        if ($Command -notmatch '^(New|Update)-') { return @() }
+        foreach ($pattern in $script:NewerByType.Keys) { if ($Command -match $pattern) { return @($script:NewerByType[$pattern]) } }
+        @()
+    }
+    # Microsoft's -…InputFile parameters put a file into the JSON body as an Edm.Stream property, which
+    # Graph reads and writes only at the stream's own path: not offered (docs/generated-commands.md).
+    $script:NotOffered = 'AttendeeReportInputFile', 'ContentInputFile', 'MetadataContentInputFile'
+    # Microsoft's 2.18 Get-MgCommunicationOnlineMeeting also carries createOrGet's sets (Get1, GetExpanded,
+    # the default: a bare call POSTs createOrGet) and so -WhatIf; ours reads only, createOrGet is its own command.
+    $script:MergedSets = @{ 'Get-MgCommunicationOnlineMeeting' = 'Get1', 'GetExpanded' }
 }
 
 Describe '<name> as Microsoft has it' -ForEach $script:Commands {
@@ -38,17 +56,18 @@ Describe '<name> as Microsoft has it' -ForEach $script:Commands {
     }
 
     It 'has the same parameter sets and default set' {
-        @($script:Ours.ParameterSets.Name | Sort-Object) | Should -Be @($parameterSets.name | Sort-Object)
-        if ($defaultParameterSet) { $script:Ours.DefaultParameterSet | Should -Be $defaultParameterSet }
+        $merged = @($script:MergedSets[$name])
+        @($script:Ours.ParameterSets.Name | Sort-Object) | Should -Be @($parameterSets.name | Where-Object { $_ -notin $merged } | Sort-Object)
+        if ($defaultParameterSet -and $defaultParameterSet -notin $merged) { $script:Ours.DefaultParameterSet | Should -Be $defaultParameterSet }
     }
 
     It 'has the same parameters in each set, mandatory, aliased and piped alike' {
         $common = [Management.Automation.PSCmdlet]::CommonParameters + [Management.Automation.PSCmdlet]::OptionalCommonParameters
-        foreach ($set in $parameterSets) {
+        foreach ($set in $parameterSets | Where-Object name -NotIn @($script:MergedSets[$name])) {
             $ourSet = $script:Ours.ParameterSets | Where-Object Name -EQ $set.name
-            $newer = if ($set.name -like '*Expanded') { @($script:NewerProperties[$name]) } else { @() }
+            $newer = if ($set.name -like '*Expanded*') { Get-NewerProperty $name } else { @() }
             $ourParameters = @($ourSet.Parameters | Where-Object { $_.Name -notin $common -and $_.Name -notin $newer })
-            $theirParameters = @($set.parameters | Where-Object name -NotIn $common)
+            $theirParameters = @($set.parameters | Where-Object { $_.name -notin $common -and $_.name -notin $script:NotOffered })
             # Names compare as PowerShell binds them, without regard to case (their -DelayBetweenTonesMS is our -DelayBetweenTonesMs).
             @($ourParameters.Name.ToLowerInvariant() | Sort-Object) | Should -Be @($theirParameters.name.ToLowerInvariant() | Sort-Object) -Because "set $($set.name)"
             foreach ($theirs in $theirParameters) {
@@ -63,7 +82,7 @@ Describe '<name> as Microsoft has it' -ForEach $script:Commands {
     }
 
     It 'asks before changing anything exactly where Microsoft''s does (-WhatIf, -Confirm)' {
-        $script:Ours.Parameters.ContainsKey('WhatIf') | Should -Be $supportsShouldProcess
+        $script:Ours.Parameters.ContainsKey('WhatIf') | Should -Be ($supportsShouldProcess -and -not $script:MergedSets[$name])
     }
 
     It 'declares Microsoft''s output type' {

@@ -13,11 +13,23 @@ public sealed class Surface
     /// <summary>Where the commands of this module start: a singleton and the collections under it.</summary>
     public static readonly (string Singleton, string[] Collections)[] Roots =
     {
-        ("communications", new[] { "calls", "presences" }),
+        ("communications", new[] { "calls", "presences", "onlineMeetings" }),
     };
 
-    /// <summary>The nouns of the commands each root's collections make, for the check that every listed one is made.</summary>
-    private static readonly string[] CoveredNouns = { "MgCommunicationCall", "MgCommunicationPresence" };
+    /// <summary>Where the commands that start at one item of an entity set start: /users/{user-id}/onlineMeetings.</summary>
+    public static readonly (string EntitySet, string[] Navigations)[] ItemRoots =
+    {
+        ("users", new[] { "onlineMeetings", "presence" }),
+    };
+
+    /// <summary>The nouns of the commands the roots make, for the check that every listed one is made.</summary>
+    private static readonly string[] CoveredNouns =
+    {
+        "MgCommunicationCall", "MgCommunicationPresence", "MgCommunicationOnlineMeeting", "MgUserOnlineMeeting", "MgUserPresence",
+    };
+
+    /// <summary>How deep contained collections are followed below a root's (calls → participants; meetings → reports → records).</summary>
+    private const int MaxDepth = 2;
 
     public const string AllSets = "__AllParameterSets";
 
@@ -50,12 +62,31 @@ public sealed class Surface
             }
         }
 
+        foreach ((string entitySet, string[] navigations) in ItemRoots)
+        {
+            IEdmEntitySet set = model.EntityContainer.FindEntitySet(entitySet) ?? throw new InvalidOperationException($"no entity set {entitySet}");
+            var id = new PathParameter(Naming.Pascal(set.EntityType.Name) + "Id", set.EntityType.Name + "-id");
+            string itemPath = $"/{entitySet}/{{{id.Key}}}";
+            foreach (string navigation in navigations)
+            {
+                IEdmNavigationProperty nav = set.EntityType.NavigationProperties().Single(n => n.Name == navigation);
+                if (nav.Type.IsCollection())
+                {
+                    surface.AddCollection(itemPath, Naming.NounPart(entitySet), new List<PathParameter> { id }, nav, depth: 0);
+                }
+                else
+                {
+                    surface.AddSingle(itemPath, Naming.NounPart(entitySet), new List<PathParameter> { id }, nav);
+                }
+            }
+        }
+
         var wanted = new HashSet<string>(microsoftCommands, StringComparer.OrdinalIgnoreCase);
         wanted.UnionWith(Naming.Additions);
         var chosen = surface.candidates.Where(c => wanted.Contains(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         // Every listed command under a root must come out of a rule (call records are a root of their own, later).
         var unplaced = wanted
-            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)) && !IsCallRecord(w))
+            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)) && !IsCallRecord(w) && !Naming.NotYet.ContainsKey(w))
             .Where(w => chosen.All(c => c.Name != w))
             .ToList();
         if (unplaced.Count > 0)
@@ -96,13 +127,36 @@ public sealed class Surface
             }
         }
 
-        if (depth == 0)
+        if (depth < MaxDepth)
         {
             foreach (IEdmNavigationProperty child in entity.NavigationProperties().Where(n => n.ContainsTarget && n.Type.IsCollection()))
             {
                 AddCollection(itemPath, noun, itemIds, child, depth + 1);
             }
         }
+    }
+
+    /// <summary>A single-valued contained navigation (/users/{user-id}/presence): Get, Update and Remove, no list, no New.</summary>
+    private void AddSingle(string parentPath, string parentNoun, List<PathParameter> ids, IEdmNavigationProperty nav)
+    {
+        var entity = (IEdmEntityType)nav.ToEntityType();
+        string noun = parentNoun + Naming.NounPart(nav.Name);
+        string path = $"{parentPath}/{nav.Name}";
+        var get = new Operation { Name = "Get", Method = "GET", Path = path, PathParameters = ids, Answer = AnswerKind.Entity, AnswerType = entity };
+        get.Sets.AddRange(new[] { "Get", "GetViaIdentity" });
+        var spec = new CommandSpec
+        {
+            Name = $"Get-Mg{noun}", Kind = CommandKind.Get, DefaultSet = "Get", SetNames = new[] { "Get", "GetViaIdentity" },
+            Operations = new[] { get }, Subject = entity, OutputType = Interface(entity),
+        };
+        AddIds(spec, ids, new[] { "Get" }, new List<PathParameter>(), Array.Empty<string>());
+        AddInputObject(spec, "GetViaIdentity");
+        AddQuery(spec, "ExpandProperty", "string[]?", "String[]", new[] { "Expand" }, spec.SetNames, "Expands related entities ($expand): the navigation properties to return with the object.");
+        AddQuery(spec, "Property", "string[]?", "String[]", new[] { "Select" }, spec.SetNames, "Selects the properties to return ($select).");
+        AddCommon(spec);
+        candidates.Add(spec);
+        candidates.Add(CreateOrUpdate(CommandKind.Update, noun, entity, path, ids));
+        candidates.Add(Delete(noun, entity, path, ids));
     }
 
     private static string Interface(IEdmSchemaType type) => "IMicrosoftGraph" + Naming.ModelName(type.FullName())["MicrosoftGraph".Length..];
@@ -215,23 +269,25 @@ public sealed class Surface
     private CommandSpec Action(string noun, IEdmEntityType entity, IEdmAction action, string boundPath, List<PathParameter> ids)
     {
         (string name, string prefix) = Naming.ActionCommand(action.Name, noun);
+        (string setPrefix, string setSuffix) = Naming.ActionSets.GetValueOrDefault(name, (prefix, string.Empty));
+        string Set(string kind) => setPrefix + kind + setSuffix;
         var parameters = action.Parameters.Skip(1)
             .Select(p => new BodyProperty(p.Name, p.Type, !p.Type.IsNullable && p is not IEdmOptionalParameter))
             .ToList();
         bool hasBody = parameters.Count > 0;
         bool viaIdentity = ids.Count > 0;
-        var sets = new List<string> { prefix };
+        var sets = new List<string> { Set(string.Empty) };
         if (hasBody)
         {
-            sets.Add(prefix + "Expanded");
+            sets.Add(Set("Expanded"));
         }
 
         if (viaIdentity)
         {
-            sets.Add(prefix + "ViaIdentity");
+            sets.Add(Set("ViaIdentity"));
             if (hasBody)
             {
-                sets.Add(prefix + "ViaIdentityExpanded");
+                sets.Add(Set("ViaIdentityExpanded"));
             }
         }
 
@@ -254,14 +310,14 @@ public sealed class Surface
             : null;
         var spec = new CommandSpec
         {
-            Name = name, Kind = CommandKind.Action, DefaultSet = hasBody ? prefix + "Expanded" : prefix, SetNames = sets.OrderBy(s => s, StringComparer.Ordinal).ToList(),
+            Name = name, Kind = CommandKind.Action, DefaultSet = hasBody ? Set("Expanded") : Set(string.Empty), SetNames = sets.OrderBy(s => s, StringComparer.Ordinal).ToList(),
             Operations = new[] { operation }, Body = body, Subject = entity, ActionName = action.Name,
             OutputType = returns is null ? "System.Boolean" : Interface((IEdmSchemaType)returns),
         };
-        AddIds(spec, ids, hasBody ? new[] { prefix, prefix + "Expanded" } : new[] { prefix }, new List<PathParameter>(), Array.Empty<string>());
+        AddIds(spec, ids, hasBody ? new[] { Set(string.Empty), Set("Expanded") } : new[] { Set(string.Empty) }, new List<PathParameter>(), Array.Empty<string>());
         if (viaIdentity)
         {
-            AddInputObject(spec, hasBody ? new[] { prefix + "ViaIdentity", prefix + "ViaIdentityExpanded" } : new[] { prefix + "ViaIdentity" });
+            AddInputObject(spec, hasBody ? new[] { Set("ViaIdentity"), Set("ViaIdentityExpanded") } : new[] { Set("ViaIdentity") });
         }
 
         if (hasBody)
@@ -280,8 +336,12 @@ public sealed class Surface
 
     /// <summary>The properties an entity's body can carry: its own and its bases', navigation collections included.</summary>
     public static IEnumerable<IEdmProperty> EntityProperties(IEdmStructuredType entity) =>
-        entity.Properties().Where(p => p.PropertyKind == EdmPropertyKind.Structural || (p is IEdmNavigationProperty n && n.ContainsTarget))
+        entity.Properties().Where(p => (p.PropertyKind == EdmPropertyKind.Structural && !IsStream(p)) || (p is IEdmNavigationProperty n && n.ContainsTarget))
             .OrderBy(p => p.Name, StringComparer.Ordinal);
+
+    /// <summary>Edm.Stream properties (a meeting's attendeeReport, a transcript's content) are read and written at their own path, never in a body.</summary>
+    private static bool IsStream(IEdmProperty p) =>
+        p.Type.Definition is IEdmPrimitiveType { PrimitiveKind: EdmPrimitiveTypeKind.Stream };
 
     private static void AddIds(CommandSpec spec, List<PathParameter> ids, string[] sets, List<PathParameter> listIds, string[] listSets)
     {
@@ -323,8 +383,8 @@ public sealed class Surface
     private static void AddBody(CommandSpec spec, string prefix)
     {
         BodyShape body = spec.Body!;
-        string[] plain = spec.SetNames.Where(s => !s.EndsWith("Expanded", StringComparison.Ordinal)).ToArray();
-        string[] expanded = spec.SetNames.Where(s => s.EndsWith("Expanded", StringComparison.Ordinal)).ToArray();
+        string[] plain = spec.SetNames.Where(s => !s.Contains("Expanded", StringComparison.Ordinal)).ToArray();
+        string[] expanded = spec.SetNames.Where(s => s.Contains("Expanded", StringComparison.Ordinal)).ToArray();
         bool empty = body.EntityType is not null && ParameterTypes.IsEmpty(body.EntityType);
         Add(spec, new CmdletParameter
         {

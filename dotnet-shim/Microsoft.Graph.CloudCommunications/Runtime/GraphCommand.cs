@@ -163,7 +163,7 @@ namespace GraphRust.CloudCommunications.Runtime
             }
 
             // Expanded body parameters are those of the Expanded sets that are not ids or query options.
-            return ParameterSetName.EndsWith("Expanded", StringComparison.Ordinal)
+            return ParameterSetName.Contains("Expanded", StringComparison.Ordinal)
                 && Array.IndexOf(IdentityKeys, name) < 0;
         }
 
@@ -261,7 +261,7 @@ namespace GraphRust.CloudCommunications.Runtime
                 }
             }
 
-            if (ParameterSetName.EndsWith("Expanded", StringComparison.Ordinal) && !expandedBodyGiven)
+            if (ParameterSetName.Contains("Expanded", StringComparison.Ordinal) && !expandedBodyGiven)
             {
                 pipedBody = piped;
                 MyInvocation.BoundParameters.Remove("Headers");

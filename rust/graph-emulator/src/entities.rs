@@ -21,7 +21,7 @@ use crate::admission::{admit, with_ids, Incoming};
 use crate::calls;
 use crate::graph_errors::insert_header;
 use crate::graph_shapes::{
-    encode_segment, resolve, segments, ActionAnswer, Address, Tail, OPERATIONS,
+    encode_segment, resolve, segments, ActionAnswer, ActionShape, Address, Tail, OPERATIONS,
 };
 use crate::presence;
 use crate::query::{self, QueryOptions};
@@ -35,7 +35,7 @@ pub(crate) async fn serve(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let all = segments(uri.path());
+    let all = users_presence_as_communications(segments(uri.path()));
     if method == Method::POST
         && all.len() == 3
         && all[1] == "communications"
@@ -80,6 +80,18 @@ pub(crate) async fn serve(
         // Graph-shaped errors carry their own request ids.
         Err(response) => response,
     }
+}
+
+/// `/{v}/users/{id}/presence[/...]` is the user's `/{v}/communications/presences/{id}[/...]`, as in Graph.
+fn users_presence_as_communications(mut all: Vec<String>) -> Vec<String> {
+    if all.len() >= 4 && all[1] == "users" && all[3] == "presence" {
+        let id = all[2].clone();
+        all.splice(
+            1..4,
+            ["communications".to_string(), "presences".to_string(), id],
+        );
+    }
+    all
 }
 
 struct Request<'a> {
@@ -313,6 +325,22 @@ impl Request<'_> {
     fn action(&self, name: &str, on_item: bool) -> Answer {
         let steps = &self.address.steps;
         let shape = self.address.last().shape;
+        if let Some(ActionShape {
+            answer: ActionAnswer::Handler(handler),
+            ..
+        }) = shape.collection_actions.iter().find(|a| a.name == name)
+        {
+            let body = self.json_object()?;
+            let mut shared = self.state.lock();
+            let collection = shared
+                .store
+                .collection_mut(steps)
+                .map_err(|i| self.missing(i))?;
+            let (code, entity) = handler(collection, &body).map_err(|m| self.bad_request(&m))?;
+            drop(shared);
+            let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            return Ok((code, Json(with_context(entity, self.context(true)))).into_response());
+        }
         let mut shared = self.state.lock();
         let target = if on_item {
             Some(shared.store.item_mut(steps).map_err(|i| self.missing(i))?)
@@ -355,6 +383,8 @@ impl Request<'_> {
                 let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
                 return Ok(code.into_response());
             }
+            // Collection handlers answered above; an item action has none.
+            ActionAnswer::Handler(_) => return Ok(StatusCode::OK.into_response()),
             ActionAnswer::Operation {
                 code,
                 entity,

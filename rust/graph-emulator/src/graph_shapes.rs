@@ -1,7 +1,7 @@
 //! Graph's shapes for the paths the store serves, written here from Graph's
 //! documentation (and its v1.0 metadata's bound actions), not from `graph-core`'s
-//! descriptors: the collections under `/communications/calls` and
-//! `/communications/presences`, the entity type
+//! descriptors: the collections under `/communications/calls`,
+//! `/communications/presences`, `/communications/onlineMeetings` and `/users/{id}`, the entity type
 //! each holds, the actions bound to an item or a collection and how Graph answers
 //! each. And the resolution of a request path against that table.
 
@@ -9,6 +9,11 @@ use serde_json::{Map, Value};
 
 /// Checks and completes a new item's properties; the error is a 400's message.
 pub(crate) type OnCreate = fn(&mut Map<String, Value>) -> Result<(), String>;
+
+/// An action bound to a collection that reads or changes it: the status and the entity answered,
+/// or a 400's message.
+pub(crate) type CollectionAction =
+    fn(&mut crate::store::Collection, &Map<String, Value>) -> Result<(u16, Value), String>;
 
 /// A collection of entities, what is under each of its items, and its actions.
 pub(crate) struct CollectionShape {
@@ -39,6 +44,8 @@ pub(crate) struct ActionShape {
 pub(crate) enum ActionAnswer {
     /// This status, no body.
     Empty(u16),
+    /// What a function of the collection and the body answers: a status and an entity.
+    Handler(CollectionAction),
     /// This status and a new operation of this type and status, also added to the call's
     /// `operations` (with a `Location` header naming it).
     Operation {
@@ -235,6 +242,60 @@ pub(crate) static PRESENCES: CollectionShape = CollectionShape {
     on_create: None,
 };
 
+pub(crate) static ATTENDANCE_RECORDS: CollectionShape = CollectionShape {
+    name: "attendanceRecords",
+    entity: "attendanceRecord",
+    children: &[],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
+pub(crate) static ATTENDANCE_REPORTS: CollectionShape = CollectionShape {
+    name: "attendanceReports",
+    entity: "meetingAttendanceReport",
+    children: &[&ATTENDANCE_RECORDS],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
+pub(crate) static TRANSCRIPTS: CollectionShape = CollectionShape {
+    name: "transcripts",
+    entity: "callTranscript",
+    children: &[],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
+/// Online meetings, under `communications` and under each user: a new meeting gets its join
+/// URL; `createOrGet` returns the meeting with the body's `externalId` (200) or makes it (201).
+pub(crate) static ONLINE_MEETINGS: CollectionShape = CollectionShape {
+    name: "onlineMeetings",
+    entity: "onlineMeeting",
+    children: &[&ATTENDANCE_REPORTS, &TRANSCRIPTS],
+    item_actions: &[],
+    collection_actions: &[ActionShape {
+        name: "createOrGet",
+        answer: ActionAnswer::Handler(crate::meetings::create_or_get),
+        sets: &[],
+        merges: &[],
+    }],
+    on_create: Some(crate::meetings::new_meeting),
+};
+
+/// Users, so far as paths under one go (`/users/{id}/onlineMeetings`): every user exists, as
+/// in a tenant (`/users/{id}/presence` is the user's `communications/presences/{id}`).
+pub(crate) static USERS: CollectionShape = CollectionShape {
+    name: "users",
+    entity: "user",
+    children: &[&ONLINE_MEETINGS],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
 /// The top-level collections the store serves.
 pub(crate) static ROOTS: &[RootShape] = &[
     RootShape {
@@ -244,6 +305,14 @@ pub(crate) static ROOTS: &[RootShape] = &[
     RootShape {
         prefix: &["communications"],
         collection: &PRESENCES,
+    },
+    RootShape {
+        prefix: &["communications"],
+        collection: &ONLINE_MEETINGS,
+    },
+    RootShape {
+        prefix: &[],
+        collection: &USERS,
     },
 ];
 
@@ -438,7 +507,17 @@ mod tests {
         );
         let a = resolve(&parts("/communications/calls/c1/nothing/x"), false).unwrap();
         assert_eq!(a.tail, Tail::Unknown("nothing".into()));
-        assert!(resolve(&parts("/communications/onlineMeetings"), false).is_none());
+        assert!(resolve(&parts("/communications/adhocCalls"), false).is_none());
+        let a = resolve(
+            &parts("/users/u1/onlineMeetings/m1/attendanceReports/r1/attendanceRecords"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(a.steps.len(), 4);
+        assert_eq!(a.steps[0].id.as_deref(), Some("u1"));
+        assert_eq!(a.last().shape.entity, "attendanceRecord");
+        let a = resolve(&parts("/communications/onlineMeetings/createOrGet"), true).unwrap();
+        assert_eq!(a.tail, Tail::Action("createOrGet".into()));
     }
 
     #[test]

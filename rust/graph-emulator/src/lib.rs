@@ -30,6 +30,7 @@ mod graph_errors;
 mod graph_shapes;
 mod identity;
 mod invite;
+mod meetings;
 mod presence;
 mod query;
 mod recording;

@@ -1,5 +1,5 @@
-//! What is specific to presences, beyond the generic store: every user has one (a presence
-//! never set reads `PresenceUnknown`), and the action bound to the `communications`
+//! What is specific to presences, beyond the generic store: every user exists and has one (a
+//! presence never set reads `PresenceUnknown`), and the action bound to the `communications`
 //! singleton that reads many users' presences at once,
 //! `POST /communications/getPresencesByUserId` with `{"ids": [...]}`.
 
@@ -9,7 +9,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::admission::Incoming;
-use crate::graph_shapes::{Address, PRESENCES};
+use crate::graph_shapes::{Address, PRESENCES, USERS};
 use crate::state::AppState;
 
 /// A presence nobody has set, as Graph answers for a user it knows nothing of.
@@ -22,15 +22,24 @@ fn unknown(id: &str) -> Value {
     })
 }
 
-/// A request about one user's presence finds it there, as in Graph, where every user has one.
+/// A request about one user, or one user's presence, finds it there, as in a tenant, where
+/// every user exists and has a presence.
 pub(crate) fn ensure(state: &AppState, address: &Address) {
     let first = &address.steps[0];
-    if let (true, Some(id)) = (std::ptr::eq(first.shape, &PRESENCES), first.id.as_deref()) {
-        let mut shared = state.lock();
-        let presences = shared.store.root_mut(&PRESENCES);
-        if !presences.contains(id) {
-            presences.insert(id.to_string(), unknown(id));
-        }
+    let Some(id) = first.id.as_deref() else {
+        return;
+    };
+    let made = if std::ptr::eq(first.shape, &PRESENCES) {
+        unknown(id)
+    } else if std::ptr::eq(first.shape, &USERS) {
+        json!({ "@odata.type": "#microsoft.graph.user", "id": id })
+    } else {
+        return;
+    };
+    let mut shared = state.lock();
+    let collection = shared.store.root_mut(first.shape);
+    if !collection.contains(id) {
+        collection.insert(id.to_string(), made);
     }
 }
 

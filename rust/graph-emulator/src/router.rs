@@ -29,6 +29,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             post(invite).fallback(entities::serve),
         )
         .route("/{version}/communications/{*rest}", any(entities::serve))
+        .route("/{version}/users", any(entities::serve))
+        .route("/{version}/users/{*rest}", any(entities::serve))
         .route("/{version}/reports/{report}", get(extras::report))
         .route("/{version}/me", get(extras::me))
         .route("/{tenant}/oauth2/v2.0/{endpoint}", post(identity_post))

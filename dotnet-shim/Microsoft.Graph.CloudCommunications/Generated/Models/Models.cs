@@ -96,6 +96,12 @@ namespace Microsoft.Graph.PowerShell.Models
 
     /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IPathsCommunicationsOnlineMeetingsMicrosoftGraphCreateOrGetPostRequestbodyContentApplicationJsonSchema
+    {
+    }
+
+    /// <summary>A request body (-BodyParameter): any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema
     {
     }
@@ -245,6 +251,195 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.attendanceInterval: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphAttendanceInterval
+    {
+    }
+
+    /// <summary>microsoft.graph.attendanceInterval, as Graph answered it.</summary>
+    public partial class MicrosoftGraphAttendanceInterval : GraphModel, IMicrosoftGraphAttendanceInterval
+    {
+        public int? DurationInSeconds { get; set; }
+
+        public System.DateTime? JoinDateTime { get; set; }
+
+        public System.DateTime? LeaveDateTime { get; set; }
+
+        internal static MicrosoftGraphAttendanceInterval FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphAttendanceInterval();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "durationInSeconds" when TryInt32(value, out int? v0):
+                    DurationInSeconds = v0;
+                    return true;
+                case "joinDateTime" when TryDateTime(value, out System.DateTime? v1):
+                    JoinDateTime = v1;
+                    return true;
+                case "leaveDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    LeaveDateTime = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "durationInSeconds", DurationInSeconds);
+            WriteValue(writer, "joinDateTime", JoinDateTime);
+            WriteValue(writer, "leaveDateTime", LeaveDateTime);
+        }
+    }
+
+    /// <summary>microsoft.graph.attendanceRecord: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphAttendanceRecord : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.attendanceRecord, as Graph answered it.</summary>
+    public partial class MicrosoftGraphAttendanceRecord : MicrosoftGraphEntity, IMicrosoftGraphAttendanceRecord
+    {
+        public IMicrosoftGraphAttendanceInterval?[]? AttendanceIntervals { get; set; }
+
+        public string? EmailAddress { get; set; }
+
+        public IMicrosoftGraphVirtualEventExternalRegistrationInformation? ExternalRegistrationInformation { get; set; }
+
+        public IMicrosoftGraphIdentity? Identity { get; set; }
+
+        public string? RegistrationId { get; set; }
+
+        public string? Role { get; set; }
+
+        public int? TotalAttendanceInSeconds { get; set; }
+
+        internal static new MicrosoftGraphAttendanceRecord FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphAttendanceRecord();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "attendanceIntervals" when TryModelArray(MicrosoftGraphAttendanceInterval.FromJson, value, out IMicrosoftGraphAttendanceInterval?[]? v0):
+                    AttendanceIntervals = v0;
+                    return true;
+                case "emailAddress" when TryText(value, out string? v1):
+                    EmailAddress = v1;
+                    return true;
+                case "externalRegistrationInformation" when TryModel(MicrosoftGraphVirtualEventExternalRegistrationInformation.FromJson, value, out IMicrosoftGraphVirtualEventExternalRegistrationInformation? v2):
+                    ExternalRegistrationInformation = v2;
+                    return true;
+                case "identity" when TryModel(MicrosoftGraphIdentity.FromJson, value, out IMicrosoftGraphIdentity? v3):
+                    Identity = v3;
+                    return true;
+                case "registrationId" when TryText(value, out string? v4):
+                    RegistrationId = v4;
+                    return true;
+                case "role" when TryText(value, out string? v5):
+                    Role = v5;
+                    return true;
+                case "totalAttendanceInSeconds" when TryInt32(value, out int? v6):
+                    TotalAttendanceInSeconds = v6;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "attendanceIntervals", AttendanceIntervals);
+            WriteValue(writer, "emailAddress", EmailAddress);
+            WriteValue(writer, "externalRegistrationInformation", ExternalRegistrationInformation);
+            WriteValue(writer, "identity", Identity);
+            WriteValue(writer, "registrationId", RegistrationId);
+            WriteValue(writer, "role", Role);
+            WriteValue(writer, "totalAttendanceInSeconds", TotalAttendanceInSeconds);
+        }
+    }
+
+    /// <summary>microsoft.graph.audioConferencing: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphAudioConferencing
+    {
+    }
+
+    /// <summary>microsoft.graph.audioConferencing, as Graph answered it.</summary>
+    public partial class MicrosoftGraphAudioConferencing : GraphModel, IMicrosoftGraphAudioConferencing
+    {
+        public string? ConferenceId { get; set; }
+
+        public string? DialinUrl { get; set; }
+
+        public string? TollFreeNumber { get; set; }
+
+        public string?[]? TollFreeNumbers { get; set; }
+
+        public string? TollNumber { get; set; }
+
+        public string?[]? TollNumbers { get; set; }
+
+        internal static MicrosoftGraphAudioConferencing FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphAudioConferencing();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "conferenceId" when TryText(value, out string? v0):
+                    ConferenceId = v0;
+                    return true;
+                case "dialinUrl" when TryText(value, out string? v1):
+                    DialinUrl = v1;
+                    return true;
+                case "tollFreeNumber" when TryText(value, out string? v2):
+                    TollFreeNumber = v2;
+                    return true;
+                case "tollFreeNumbers" when TryArray(TryText, value, out string?[]? v3):
+                    TollFreeNumbers = v3;
+                    return true;
+                case "tollNumber" when TryText(value, out string? v4):
+                    TollNumber = v4;
+                    return true;
+                case "tollNumbers" when TryArray(TryText, value, out string?[]? v5):
+                    TollNumbers = v5;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "conferenceId", ConferenceId);
+            WriteValue(writer, "dialinUrl", DialinUrl);
+            WriteValue(writer, "tollFreeNumber", TollFreeNumber);
+            WriteValue(writer, "tollFreeNumbers", TollFreeNumbers);
+            WriteValue(writer, "tollNumber", TollNumber);
+            WriteValue(writer, "tollNumbers", TollNumbers);
+        }
+    }
+
     /// <summary>microsoft.graph.audioRoutingGroup: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphAudioRoutingGroup : IMicrosoftGraphEntity
@@ -328,6 +523,122 @@ namespace Microsoft.Graph.PowerShell.Models
         {
             base.WriteProperties(writer);
             WriteValue(writer, "azureCommunicationServicesResourceId", AzureCommunicationServicesResourceId);
+        }
+    }
+
+    /// <summary>microsoft.graph.broadcastMeetingCaptionSettings: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphBroadcastMeetingCaptionSettings
+    {
+    }
+
+    /// <summary>microsoft.graph.broadcastMeetingCaptionSettings, as Graph answered it.</summary>
+    public partial class MicrosoftGraphBroadcastMeetingCaptionSettings : GraphModel, IMicrosoftGraphBroadcastMeetingCaptionSettings
+    {
+        public bool? IsCaptionEnabled { get; set; }
+
+        public string? SpokenLanguage { get; set; }
+
+        public string?[]? TranslationLanguages { get; set; }
+
+        internal static MicrosoftGraphBroadcastMeetingCaptionSettings FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphBroadcastMeetingCaptionSettings();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "isCaptionEnabled" when TryBoolean(value, out bool? v0):
+                    IsCaptionEnabled = v0;
+                    return true;
+                case "spokenLanguage" when TryText(value, out string? v1):
+                    SpokenLanguage = v1;
+                    return true;
+                case "translationLanguages" when TryArray(TryText, value, out string?[]? v2):
+                    TranslationLanguages = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "isCaptionEnabled", IsCaptionEnabled);
+            WriteValue(writer, "spokenLanguage", SpokenLanguage);
+            WriteValue(writer, "translationLanguages", TranslationLanguages);
+        }
+    }
+
+    /// <summary>microsoft.graph.broadcastMeetingSettings: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphBroadcastMeetingSettings
+    {
+    }
+
+    /// <summary>microsoft.graph.broadcastMeetingSettings, as Graph answered it.</summary>
+    public partial class MicrosoftGraphBroadcastMeetingSettings : GraphModel, IMicrosoftGraphBroadcastMeetingSettings
+    {
+        public string? AllowedAudience { get; set; }
+
+        public IMicrosoftGraphBroadcastMeetingCaptionSettings? Captions { get; set; }
+
+        public bool? IsAttendeeReportEnabled { get; set; }
+
+        public bool? IsQuestionAndAnswerEnabled { get; set; }
+
+        public bool? IsRecordingEnabled { get; set; }
+
+        public bool? IsVideoOnDemandEnabled { get; set; }
+
+        internal static MicrosoftGraphBroadcastMeetingSettings FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphBroadcastMeetingSettings();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "allowedAudience" when TryText(value, out string? v0):
+                    AllowedAudience = v0;
+                    return true;
+                case "captions" when TryModel(MicrosoftGraphBroadcastMeetingCaptionSettings.FromJson, value, out IMicrosoftGraphBroadcastMeetingCaptionSettings? v1):
+                    Captions = v1;
+                    return true;
+                case "isAttendeeReportEnabled" when TryBoolean(value, out bool? v2):
+                    IsAttendeeReportEnabled = v2;
+                    return true;
+                case "isQuestionAndAnswerEnabled" when TryBoolean(value, out bool? v3):
+                    IsQuestionAndAnswerEnabled = v3;
+                    return true;
+                case "isRecordingEnabled" when TryBoolean(value, out bool? v4):
+                    IsRecordingEnabled = v4;
+                    return true;
+                case "isVideoOnDemandEnabled" when TryBoolean(value, out bool? v5):
+                    IsVideoOnDemandEnabled = v5;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "allowedAudience", AllowedAudience);
+            WriteValue(writer, "captions", Captions);
+            WriteValue(writer, "isAttendeeReportEnabled", IsAttendeeReportEnabled);
+            WriteValue(writer, "isQuestionAndAnswerEnabled", IsQuestionAndAnswerEnabled);
+            WriteValue(writer, "isRecordingEnabled", IsRecordingEnabled);
+            WriteValue(writer, "isVideoOnDemandEnabled", IsVideoOnDemandEnabled);
         }
     }
 
@@ -603,6 +914,85 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.callRecording: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecording : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecording, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecording : MicrosoftGraphEntity, IMicrosoftGraphCallRecording
+    {
+        public string? CallId { get; set; }
+
+        public string? Content { get; set; }
+
+        public string? ContentCorrelationId { get; set; }
+
+        public System.DateTime? CreatedDateTime { get; set; }
+
+        public System.DateTime? EndDateTime { get; set; }
+
+        public string? MeetingId { get; set; }
+
+        public IMicrosoftGraphIdentitySet? MeetingOrganizer { get; set; }
+
+        public string? RecordingContentUrl { get; set; }
+
+        internal static new MicrosoftGraphCallRecording FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecording();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "callId" when TryText(value, out string? v0):
+                    CallId = v0;
+                    return true;
+                case "content" when TryText(value, out string? v1):
+                    Content = v1;
+                    return true;
+                case "contentCorrelationId" when TryText(value, out string? v2):
+                    ContentCorrelationId = v2;
+                    return true;
+                case "createdDateTime" when TryDateTime(value, out System.DateTime? v3):
+                    CreatedDateTime = v3;
+                    return true;
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v4):
+                    EndDateTime = v4;
+                    return true;
+                case "meetingId" when TryText(value, out string? v5):
+                    MeetingId = v5;
+                    return true;
+                case "meetingOrganizer" when TryModel(MicrosoftGraphIdentitySet.FromJson, value, out IMicrosoftGraphIdentitySet? v6):
+                    MeetingOrganizer = v6;
+                    return true;
+                case "recordingContentUrl" when TryText(value, out string? v7):
+                    RecordingContentUrl = v7;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "callId", CallId);
+            WriteValue(writer, "content", Content);
+            WriteValue(writer, "contentCorrelationId", ContentCorrelationId);
+            WriteValue(writer, "createdDateTime", CreatedDateTime);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "meetingId", MeetingId);
+            WriteValue(writer, "meetingOrganizer", MeetingOrganizer);
+            WriteValue(writer, "recordingContentUrl", RecordingContentUrl);
+        }
+    }
+
     /// <summary>microsoft.graph.callRecords.userIdentity: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphCallRecordsUserIdentity : IMicrosoftGraphIdentity
@@ -686,6 +1076,91 @@ namespace Microsoft.Graph.PowerShell.Models
             WriteValue(writer, "final", Final);
             WriteValue(writer, "original", Original);
             WriteValue(writer, "routingType", RoutingType);
+        }
+    }
+
+    /// <summary>microsoft.graph.callTranscript: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallTranscript : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.callTranscript, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallTranscript : MicrosoftGraphEntity, IMicrosoftGraphCallTranscript
+    {
+        public string? CallId { get; set; }
+
+        public string? Content { get; set; }
+
+        public string? ContentCorrelationId { get; set; }
+
+        public System.DateTime? CreatedDateTime { get; set; }
+
+        public System.DateTime? EndDateTime { get; set; }
+
+        public string? MeetingId { get; set; }
+
+        public IMicrosoftGraphIdentitySet? MeetingOrganizer { get; set; }
+
+        public string? MetadataContent { get; set; }
+
+        public string? TranscriptContentUrl { get; set; }
+
+        internal static new MicrosoftGraphCallTranscript FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallTranscript();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "callId" when TryText(value, out string? v0):
+                    CallId = v0;
+                    return true;
+                case "content" when TryText(value, out string? v1):
+                    Content = v1;
+                    return true;
+                case "contentCorrelationId" when TryText(value, out string? v2):
+                    ContentCorrelationId = v2;
+                    return true;
+                case "createdDateTime" when TryDateTime(value, out System.DateTime? v3):
+                    CreatedDateTime = v3;
+                    return true;
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v4):
+                    EndDateTime = v4;
+                    return true;
+                case "meetingId" when TryText(value, out string? v5):
+                    MeetingId = v5;
+                    return true;
+                case "meetingOrganizer" when TryModel(MicrosoftGraphIdentitySet.FromJson, value, out IMicrosoftGraphIdentitySet? v6):
+                    MeetingOrganizer = v6;
+                    return true;
+                case "metadataContent" when TryText(value, out string? v7):
+                    MetadataContent = v7;
+                    return true;
+                case "transcriptContentUrl" when TryText(value, out string? v8):
+                    TranscriptContentUrl = v8;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "callId", CallId);
+            WriteValue(writer, "content", Content);
+            WriteValue(writer, "contentCorrelationId", ContentCorrelationId);
+            WriteValue(writer, "createdDateTime", CreatedDateTime);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "meetingId", MeetingId);
+            WriteValue(writer, "meetingOrganizer", MeetingOrganizer);
+            WriteValue(writer, "metadataContent", MetadataContent);
+            WriteValue(writer, "transcriptContentUrl", TranscriptContentUrl);
         }
     }
 
@@ -866,6 +1341,92 @@ namespace Microsoft.Graph.PowerShell.Models
             var model = new MicrosoftGraphChatMessageReactionIdentitySet();
             model.ReadFrom(json);
             return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.chatRestrictions: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphChatRestrictions
+    {
+    }
+
+    /// <summary>microsoft.graph.chatRestrictions, as Graph answered it.</summary>
+    public partial class MicrosoftGraphChatRestrictions : GraphModel, IMicrosoftGraphChatRestrictions
+    {
+        public bool? AllowTextOnly { get; set; }
+
+        internal static MicrosoftGraphChatRestrictions FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphChatRestrictions();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "allowTextOnly" when TryBoolean(value, out bool? v0):
+                    AllowTextOnly = v0;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "allowTextOnly", AllowTextOnly);
+        }
+    }
+
+    /// <summary>microsoft.graph.cloudVideoInteropInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCloudVideoInteropInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.cloudVideoInteropInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCloudVideoInteropInfo : GraphModel, IMicrosoftGraphCloudVideoInteropInfo
+    {
+        public string? MoreInfoWebUrl { get; set; }
+
+        public string? TenantKey { get; set; }
+
+        public string? VideoTeleconferenceId { get; set; }
+
+        internal static MicrosoftGraphCloudVideoInteropInfo FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCloudVideoInteropInfo();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "moreInfoWebUrl" when TryText(value, out string? v0):
+                    MoreInfoWebUrl = v0;
+                    return true;
+                case "tenantKey" when TryText(value, out string? v1):
+                    TenantKey = v1;
+                    return true;
+                case "videoTeleconferenceId" when TryText(value, out string? v2):
+                    VideoTeleconferenceId = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "moreInfoWebUrl", MoreInfoWebUrl);
+            WriteValue(writer, "tenantKey", TenantKey);
+            WriteValue(writer, "videoTeleconferenceId", VideoTeleconferenceId);
         }
     }
 
@@ -1379,13 +1940,19 @@ namespace Microsoft.Graph.PowerShell.Models
             MicrosoftGraphEntity model = ODataType(json) switch
             {
                 "#microsoft.graph.addLargeGalleryViewOperation" => new MicrosoftGraphAddLargeGalleryViewOperation(),
+                "#microsoft.graph.attendanceRecord" => new MicrosoftGraphAttendanceRecord(),
                 "#microsoft.graph.audioRoutingGroup" => new MicrosoftGraphAudioRoutingGroup(),
                 "#microsoft.graph.call" => new MicrosoftGraphCall(),
+                "#microsoft.graph.callRecording" => new MicrosoftGraphCallRecording(),
+                "#microsoft.graph.callTranscript" => new MicrosoftGraphCallTranscript(),
                 "#microsoft.graph.cancelMediaProcessingOperation" => new MicrosoftGraphCancelMediaProcessingOperation(),
                 "#microsoft.graph.commsOperation" => new MicrosoftGraphCommsOperation(),
                 "#microsoft.graph.contentSharingSession" => new MicrosoftGraphContentSharingSession(),
                 "#microsoft.graph.inviteParticipantsOperation" => new MicrosoftGraphInviteParticipantsOperation(),
+                "#microsoft.graph.meetingAttendanceReport" => new MicrosoftGraphMeetingAttendanceReport(),
                 "#microsoft.graph.muteParticipantOperation" => new MicrosoftGraphMuteParticipantOperation(),
+                "#microsoft.graph.onlineMeeting" => new MicrosoftGraphOnlineMeeting(),
+                "#microsoft.graph.onlineMeetingBase" => new MicrosoftGraphOnlineMeetingBase(),
                 "#microsoft.graph.participant" => new MicrosoftGraphParticipant(),
                 "#microsoft.graph.playPromptOperation" => new MicrosoftGraphPlayPromptOperation(),
                 "#microsoft.graph.presence" => new MicrosoftGraphPresence(),
@@ -1396,6 +1963,7 @@ namespace Microsoft.Graph.PowerShell.Models
                 "#microsoft.graph.subscribeToToneOperation" => new MicrosoftGraphSubscribeToToneOperation(),
                 "#microsoft.graph.unmuteParticipantOperation" => new MicrosoftGraphUnmuteParticipantOperation(),
                 "#microsoft.graph.updateRecordingStatusOperation" => new MicrosoftGraphUpdateRecordingStatusOperation(),
+                "#microsoft.graph.virtualEventSession" => new MicrosoftGraphVirtualEventSession(),
                 _ => new MicrosoftGraphEntity(),
             };
             model.ReadFrom(json);
@@ -1840,6 +2408,98 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.joinMeetingIdSettings: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphJoinMeetingIdSettings
+    {
+    }
+
+    /// <summary>microsoft.graph.joinMeetingIdSettings, as Graph answered it.</summary>
+    public partial class MicrosoftGraphJoinMeetingIdSettings : GraphModel, IMicrosoftGraphJoinMeetingIdSettings
+    {
+        public bool? IsPasscodeRequired { get; set; }
+
+        public string? JoinMeetingId { get; set; }
+
+        public string? Passcode { get; set; }
+
+        internal static MicrosoftGraphJoinMeetingIdSettings FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphJoinMeetingIdSettings();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "isPasscodeRequired" when TryBoolean(value, out bool? v0):
+                    IsPasscodeRequired = v0;
+                    return true;
+                case "joinMeetingId" when TryText(value, out string? v1):
+                    JoinMeetingId = v1;
+                    return true;
+                case "passcode" when TryText(value, out string? v2):
+                    Passcode = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "isPasscodeRequired", IsPasscodeRequired);
+            WriteValue(writer, "joinMeetingId", JoinMeetingId);
+            WriteValue(writer, "passcode", Passcode);
+        }
+    }
+
+    /// <summary>microsoft.graph.lobbyBypassSettings: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphLobbyBypassSettings
+    {
+    }
+
+    /// <summary>microsoft.graph.lobbyBypassSettings, as Graph answered it.</summary>
+    public partial class MicrosoftGraphLobbyBypassSettings : GraphModel, IMicrosoftGraphLobbyBypassSettings
+    {
+        public bool? IsDialInBypassEnabled { get; set; }
+
+        public string? Scope { get; set; }
+
+        internal static MicrosoftGraphLobbyBypassSettings FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphLobbyBypassSettings();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "isDialInBypassEnabled" when TryBoolean(value, out bool? v0):
+                    IsDialInBypassEnabled = v0;
+                    return true;
+                case "scope" when TryText(value, out string? v1):
+                    Scope = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "isDialInBypassEnabled", IsDialInBypassEnabled);
+            WriteValue(writer, "scope", Scope);
+        }
+    }
+
     /// <summary>microsoft.graph.mediaConfig: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphMediaConfig
@@ -2003,6 +2663,67 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.meetingAttendanceReport: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphMeetingAttendanceReport : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.meetingAttendanceReport, as Graph answered it.</summary>
+    public partial class MicrosoftGraphMeetingAttendanceReport : MicrosoftGraphEntity, IMicrosoftGraphMeetingAttendanceReport
+    {
+        public IMicrosoftGraphAttendanceRecord?[]? AttendanceRecords { get; set; }
+
+        public IMicrosoftGraphVirtualEventExternalInformation?[]? ExternalEventInformation { get; set; }
+
+        public System.DateTime? MeetingEndDateTime { get; set; }
+
+        public System.DateTime? MeetingStartDateTime { get; set; }
+
+        public int? TotalParticipantCount { get; set; }
+
+        internal static new MicrosoftGraphMeetingAttendanceReport FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphMeetingAttendanceReport();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "attendanceRecords" when TryModelArray(MicrosoftGraphAttendanceRecord.FromJson, value, out IMicrosoftGraphAttendanceRecord?[]? v0):
+                    AttendanceRecords = v0;
+                    return true;
+                case "externalEventInformation" when TryModelArray(MicrosoftGraphVirtualEventExternalInformation.FromJson, value, out IMicrosoftGraphVirtualEventExternalInformation?[]? v1):
+                    ExternalEventInformation = v1;
+                    return true;
+                case "meetingEndDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    MeetingEndDateTime = v2;
+                    return true;
+                case "meetingStartDateTime" when TryDateTime(value, out System.DateTime? v3):
+                    MeetingStartDateTime = v3;
+                    return true;
+                case "totalParticipantCount" when TryInt32(value, out int? v4):
+                    TotalParticipantCount = v4;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "attendanceRecords", AttendanceRecords);
+            WriteValue(writer, "externalEventInformation", ExternalEventInformation);
+            WriteValue(writer, "meetingEndDateTime", MeetingEndDateTime);
+            WriteValue(writer, "meetingStartDateTime", MeetingStartDateTime);
+            WriteValue(writer, "totalParticipantCount", TotalParticipantCount);
+        }
+    }
+
     /// <summary>microsoft.graph.meetingInfo: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphMeetingInfo
@@ -2026,6 +2747,102 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.meetingParticipantInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphMeetingParticipantInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.meetingParticipantInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphMeetingParticipantInfo : GraphModel, IMicrosoftGraphMeetingParticipantInfo
+    {
+        public IMicrosoftGraphIdentitySet? Identity { get; set; }
+
+        public string? Role { get; set; }
+
+        public string? Upn { get; set; }
+
+        internal static MicrosoftGraphMeetingParticipantInfo FromJson(JsonElement json)
+        {
+            MicrosoftGraphMeetingParticipantInfo model = ODataType(json) switch
+            {
+                "#microsoft.graph.virtualEventPresenterInfo" => new MicrosoftGraphVirtualEventPresenterInfo(),
+                _ => new MicrosoftGraphMeetingParticipantInfo(),
+            };
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "identity" when TryModel(MicrosoftGraphIdentitySet.FromJson, value, out IMicrosoftGraphIdentitySet? v0):
+                    Identity = v0;
+                    return true;
+                case "role" when TryText(value, out string? v1):
+                    Role = v1;
+                    return true;
+                case "upn" when TryText(value, out string? v2):
+                    Upn = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "identity", Identity);
+            WriteValue(writer, "role", Role);
+            WriteValue(writer, "upn", Upn);
+        }
+    }
+
+    /// <summary>microsoft.graph.meetingParticipants: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphMeetingParticipants
+    {
+    }
+
+    /// <summary>microsoft.graph.meetingParticipants, as Graph answered it.</summary>
+    public partial class MicrosoftGraphMeetingParticipants : GraphModel, IMicrosoftGraphMeetingParticipants
+    {
+        public IMicrosoftGraphMeetingParticipantInfo?[]? Attendees { get; set; }
+
+        public IMicrosoftGraphMeetingParticipantInfo? Organizer { get; set; }
+
+        internal static MicrosoftGraphMeetingParticipants FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphMeetingParticipants();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "attendees" when TryModelArray(MicrosoftGraphMeetingParticipantInfo.FromJson, value, out IMicrosoftGraphMeetingParticipantInfo?[]? v0):
+                    Attendees = v0;
+                    return true;
+                case "organizer" when TryModel(MicrosoftGraphMeetingParticipantInfo.FromJson, value, out IMicrosoftGraphMeetingParticipantInfo? v1):
+                    Organizer = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "attendees", Attendees);
+            WriteValue(writer, "organizer", Organizer);
+        }
+    }
+
     /// <summary>microsoft.graph.muteParticipantOperation: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphMuteParticipantOperation : IMicrosoftGraphCommsOperation
@@ -2040,6 +2857,349 @@ namespace Microsoft.Graph.PowerShell.Models
             var model = new MicrosoftGraphMuteParticipantOperation();
             model.ReadFrom(json);
             return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.onlineMeeting: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphOnlineMeeting : IMicrosoftGraphOnlineMeetingBase
+    {
+    }
+
+    /// <summary>microsoft.graph.onlineMeeting, as Graph answered it.</summary>
+    public partial class MicrosoftGraphOnlineMeeting : MicrosoftGraphOnlineMeetingBase, IMicrosoftGraphOnlineMeeting
+    {
+        public string? AttendeeReport { get; set; }
+
+        public IMicrosoftGraphBroadcastMeetingSettings? BroadcastSettings { get; set; }
+
+        public System.DateTime? CreationDateTime { get; set; }
+
+        public System.DateTime? EndDateTime { get; set; }
+
+        public string? ExternalId { get; set; }
+
+        public bool? IsBroadcast { get; set; }
+
+        public string? MeetingTemplateId { get; set; }
+
+        public IMicrosoftGraphMeetingParticipants? Participants { get; set; }
+
+        public IMicrosoftGraphCallRecording?[]? Recordings { get; set; }
+
+        public System.DateTime? StartDateTime { get; set; }
+
+        public IMicrosoftGraphCallTranscript?[]? Transcripts { get; set; }
+
+        internal static new MicrosoftGraphOnlineMeeting FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphOnlineMeeting();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "attendeeReport" when TryText(value, out string? v0):
+                    AttendeeReport = v0;
+                    return true;
+                case "broadcastSettings" when TryModel(MicrosoftGraphBroadcastMeetingSettings.FromJson, value, out IMicrosoftGraphBroadcastMeetingSettings? v1):
+                    BroadcastSettings = v1;
+                    return true;
+                case "creationDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    CreationDateTime = v2;
+                    return true;
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v3):
+                    EndDateTime = v3;
+                    return true;
+                case "externalId" when TryText(value, out string? v4):
+                    ExternalId = v4;
+                    return true;
+                case "isBroadcast" when TryBoolean(value, out bool? v5):
+                    IsBroadcast = v5;
+                    return true;
+                case "meetingTemplateId" when TryText(value, out string? v6):
+                    MeetingTemplateId = v6;
+                    return true;
+                case "participants" when TryModel(MicrosoftGraphMeetingParticipants.FromJson, value, out IMicrosoftGraphMeetingParticipants? v7):
+                    Participants = v7;
+                    return true;
+                case "recordings" when TryModelArray(MicrosoftGraphCallRecording.FromJson, value, out IMicrosoftGraphCallRecording?[]? v8):
+                    Recordings = v8;
+                    return true;
+                case "startDateTime" when TryDateTime(value, out System.DateTime? v9):
+                    StartDateTime = v9;
+                    return true;
+                case "transcripts" when TryModelArray(MicrosoftGraphCallTranscript.FromJson, value, out IMicrosoftGraphCallTranscript?[]? v10):
+                    Transcripts = v10;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "attendeeReport", AttendeeReport);
+            WriteValue(writer, "broadcastSettings", BroadcastSettings);
+            WriteValue(writer, "creationDateTime", CreationDateTime);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "externalId", ExternalId);
+            WriteValue(writer, "isBroadcast", IsBroadcast);
+            WriteValue(writer, "meetingTemplateId", MeetingTemplateId);
+            WriteValue(writer, "participants", Participants);
+            WriteValue(writer, "recordings", Recordings);
+            WriteValue(writer, "startDateTime", StartDateTime);
+            WriteValue(writer, "transcripts", Transcripts);
+        }
+    }
+
+    /// <summary>microsoft.graph.onlineMeetingBase: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphOnlineMeetingBase : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.onlineMeetingBase, as Graph answered it.</summary>
+    public partial class MicrosoftGraphOnlineMeetingBase : MicrosoftGraphEntity, IMicrosoftGraphOnlineMeetingBase
+    {
+        public bool? AllowAttendeeToEnableCamera { get; set; }
+
+        public bool? AllowAttendeeToEnableMic { get; set; }
+
+        public bool? AllowBreakoutRooms { get; set; }
+
+        public bool? AllowCopyingAndSharingMeetingContent { get; set; }
+
+        public string? AllowLiveShare { get; set; }
+
+        public string? AllowMeetingChat { get; set; }
+
+        public bool? AllowParticipantsToChangeName { get; set; }
+
+        public bool? AllowPowerPointSharing { get; set; }
+
+        public bool? AllowRecording { get; set; }
+
+        public bool? AllowTeamworkReactions { get; set; }
+
+        public bool? AllowTranscription { get; set; }
+
+        public bool? AllowWhiteboard { get; set; }
+
+        public string? AllowedLobbyAdmitters { get; set; }
+
+        public string? AllowedPresenters { get; set; }
+
+        public IMicrosoftGraphMeetingAttendanceReport?[]? AttendanceReports { get; set; }
+
+        public IMicrosoftGraphAudioConferencing? AudioConferencing { get; set; }
+
+        public IMicrosoftGraphChatInfo? ChatInfo { get; set; }
+
+        public IMicrosoftGraphChatRestrictions? ChatRestrictions { get; set; }
+
+        public IMicrosoftGraphCloudVideoInteropInfo? CloudVideoInteropInfo { get; set; }
+
+        public System.DateTime? ExpiryDateTime { get; set; }
+
+        public bool? IsEndToEndEncryptionEnabled { get; set; }
+
+        public bool? IsEntryExitAnnounced { get; set; }
+
+        public IMicrosoftGraphItemBody? JoinInformation { get; set; }
+
+        public IMicrosoftGraphJoinMeetingIdSettings? JoinMeetingIdSettings { get; set; }
+
+        public string? JoinWebUrl { get; set; }
+
+        public IMicrosoftGraphLobbyBypassSettings? LobbyBypassSettings { get; set; }
+
+        public string? MeetingOptionsWebUrl { get; set; }
+
+        public string? MeetingSpokenLanguageTag { get; set; }
+
+        public string? MeetingType { get; set; }
+
+        public bool? RecordAutomatically { get; set; }
+
+        public IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment? SensitivityLabelAssignment { get; set; }
+
+        public string? ShareMeetingChatHistoryDefault { get; set; }
+
+        public string? Subject { get; set; }
+
+        public string? VideoTeleconferenceId { get; set; }
+
+        public IMicrosoftGraphWatermarkProtectionValues? WatermarkProtection { get; set; }
+
+        internal static new MicrosoftGraphOnlineMeetingBase FromJson(JsonElement json)
+        {
+            MicrosoftGraphOnlineMeetingBase model = ODataType(json) switch
+            {
+                "#microsoft.graph.onlineMeeting" => new MicrosoftGraphOnlineMeeting(),
+                "#microsoft.graph.virtualEventSession" => new MicrosoftGraphVirtualEventSession(),
+                _ => new MicrosoftGraphOnlineMeetingBase(),
+            };
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "allowAttendeeToEnableCamera" when TryBoolean(value, out bool? v0):
+                    AllowAttendeeToEnableCamera = v0;
+                    return true;
+                case "allowAttendeeToEnableMic" when TryBoolean(value, out bool? v1):
+                    AllowAttendeeToEnableMic = v1;
+                    return true;
+                case "allowBreakoutRooms" when TryBoolean(value, out bool? v2):
+                    AllowBreakoutRooms = v2;
+                    return true;
+                case "allowCopyingAndSharingMeetingContent" when TryBoolean(value, out bool? v3):
+                    AllowCopyingAndSharingMeetingContent = v3;
+                    return true;
+                case "allowLiveShare" when TryText(value, out string? v4):
+                    AllowLiveShare = v4;
+                    return true;
+                case "allowMeetingChat" when TryText(value, out string? v5):
+                    AllowMeetingChat = v5;
+                    return true;
+                case "allowParticipantsToChangeName" when TryBoolean(value, out bool? v6):
+                    AllowParticipantsToChangeName = v6;
+                    return true;
+                case "allowPowerPointSharing" when TryBoolean(value, out bool? v7):
+                    AllowPowerPointSharing = v7;
+                    return true;
+                case "allowRecording" when TryBoolean(value, out bool? v8):
+                    AllowRecording = v8;
+                    return true;
+                case "allowTeamworkReactions" when TryBoolean(value, out bool? v9):
+                    AllowTeamworkReactions = v9;
+                    return true;
+                case "allowTranscription" when TryBoolean(value, out bool? v10):
+                    AllowTranscription = v10;
+                    return true;
+                case "allowWhiteboard" when TryBoolean(value, out bool? v11):
+                    AllowWhiteboard = v11;
+                    return true;
+                case "allowedLobbyAdmitters" when TryText(value, out string? v12):
+                    AllowedLobbyAdmitters = v12;
+                    return true;
+                case "allowedPresenters" when TryText(value, out string? v13):
+                    AllowedPresenters = v13;
+                    return true;
+                case "attendanceReports" when TryModelArray(MicrosoftGraphMeetingAttendanceReport.FromJson, value, out IMicrosoftGraphMeetingAttendanceReport?[]? v14):
+                    AttendanceReports = v14;
+                    return true;
+                case "audioConferencing" when TryModel(MicrosoftGraphAudioConferencing.FromJson, value, out IMicrosoftGraphAudioConferencing? v15):
+                    AudioConferencing = v15;
+                    return true;
+                case "chatInfo" when TryModel(MicrosoftGraphChatInfo.FromJson, value, out IMicrosoftGraphChatInfo? v16):
+                    ChatInfo = v16;
+                    return true;
+                case "chatRestrictions" when TryModel(MicrosoftGraphChatRestrictions.FromJson, value, out IMicrosoftGraphChatRestrictions? v17):
+                    ChatRestrictions = v17;
+                    return true;
+                case "cloudVideoInteropInfo" when TryModel(MicrosoftGraphCloudVideoInteropInfo.FromJson, value, out IMicrosoftGraphCloudVideoInteropInfo? v18):
+                    CloudVideoInteropInfo = v18;
+                    return true;
+                case "expiryDateTime" when TryDateTime(value, out System.DateTime? v19):
+                    ExpiryDateTime = v19;
+                    return true;
+                case "isEndToEndEncryptionEnabled" when TryBoolean(value, out bool? v20):
+                    IsEndToEndEncryptionEnabled = v20;
+                    return true;
+                case "isEntryExitAnnounced" when TryBoolean(value, out bool? v21):
+                    IsEntryExitAnnounced = v21;
+                    return true;
+                case "joinInformation" when TryModel(MicrosoftGraphItemBody.FromJson, value, out IMicrosoftGraphItemBody? v22):
+                    JoinInformation = v22;
+                    return true;
+                case "joinMeetingIdSettings" when TryModel(MicrosoftGraphJoinMeetingIdSettings.FromJson, value, out IMicrosoftGraphJoinMeetingIdSettings? v23):
+                    JoinMeetingIdSettings = v23;
+                    return true;
+                case "joinWebUrl" when TryText(value, out string? v24):
+                    JoinWebUrl = v24;
+                    return true;
+                case "lobbyBypassSettings" when TryModel(MicrosoftGraphLobbyBypassSettings.FromJson, value, out IMicrosoftGraphLobbyBypassSettings? v25):
+                    LobbyBypassSettings = v25;
+                    return true;
+                case "meetingOptionsWebUrl" when TryText(value, out string? v26):
+                    MeetingOptionsWebUrl = v26;
+                    return true;
+                case "meetingSpokenLanguageTag" when TryText(value, out string? v27):
+                    MeetingSpokenLanguageTag = v27;
+                    return true;
+                case "meetingType" when TryText(value, out string? v28):
+                    MeetingType = v28;
+                    return true;
+                case "recordAutomatically" when TryBoolean(value, out bool? v29):
+                    RecordAutomatically = v29;
+                    return true;
+                case "sensitivityLabelAssignment" when TryModel(MicrosoftGraphOnlineMeetingSensitivityLabelAssignment.FromJson, value, out IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment? v30):
+                    SensitivityLabelAssignment = v30;
+                    return true;
+                case "shareMeetingChatHistoryDefault" when TryText(value, out string? v31):
+                    ShareMeetingChatHistoryDefault = v31;
+                    return true;
+                case "subject" when TryText(value, out string? v32):
+                    Subject = v32;
+                    return true;
+                case "videoTeleconferenceId" when TryText(value, out string? v33):
+                    VideoTeleconferenceId = v33;
+                    return true;
+                case "watermarkProtection" when TryModel(MicrosoftGraphWatermarkProtectionValues.FromJson, value, out IMicrosoftGraphWatermarkProtectionValues? v34):
+                    WatermarkProtection = v34;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "allowAttendeeToEnableCamera", AllowAttendeeToEnableCamera);
+            WriteValue(writer, "allowAttendeeToEnableMic", AllowAttendeeToEnableMic);
+            WriteValue(writer, "allowBreakoutRooms", AllowBreakoutRooms);
+            WriteValue(writer, "allowCopyingAndSharingMeetingContent", AllowCopyingAndSharingMeetingContent);
+            WriteValue(writer, "allowLiveShare", AllowLiveShare);
+            WriteValue(writer, "allowMeetingChat", AllowMeetingChat);
+            WriteValue(writer, "allowParticipantsToChangeName", AllowParticipantsToChangeName);
+            WriteValue(writer, "allowPowerPointSharing", AllowPowerPointSharing);
+            WriteValue(writer, "allowRecording", AllowRecording);
+            WriteValue(writer, "allowTeamworkReactions", AllowTeamworkReactions);
+            WriteValue(writer, "allowTranscription", AllowTranscription);
+            WriteValue(writer, "allowWhiteboard", AllowWhiteboard);
+            WriteValue(writer, "allowedLobbyAdmitters", AllowedLobbyAdmitters);
+            WriteValue(writer, "allowedPresenters", AllowedPresenters);
+            WriteValue(writer, "attendanceReports", AttendanceReports);
+            WriteValue(writer, "audioConferencing", AudioConferencing);
+            WriteValue(writer, "chatInfo", ChatInfo);
+            WriteValue(writer, "chatRestrictions", ChatRestrictions);
+            WriteValue(writer, "cloudVideoInteropInfo", CloudVideoInteropInfo);
+            WriteValue(writer, "expiryDateTime", ExpiryDateTime);
+            WriteValue(writer, "isEndToEndEncryptionEnabled", IsEndToEndEncryptionEnabled);
+            WriteValue(writer, "isEntryExitAnnounced", IsEntryExitAnnounced);
+            WriteValue(writer, "joinInformation", JoinInformation);
+            WriteValue(writer, "joinMeetingIdSettings", JoinMeetingIdSettings);
+            WriteValue(writer, "joinWebUrl", JoinWebUrl);
+            WriteValue(writer, "lobbyBypassSettings", LobbyBypassSettings);
+            WriteValue(writer, "meetingOptionsWebUrl", MeetingOptionsWebUrl);
+            WriteValue(writer, "meetingSpokenLanguageTag", MeetingSpokenLanguageTag);
+            WriteValue(writer, "meetingType", MeetingType);
+            WriteValue(writer, "recordAutomatically", RecordAutomatically);
+            WriteValue(writer, "sensitivityLabelAssignment", SensitivityLabelAssignment);
+            WriteValue(writer, "shareMeetingChatHistoryDefault", ShareMeetingChatHistoryDefault);
+            WriteValue(writer, "subject", Subject);
+            WriteValue(writer, "videoTeleconferenceId", VideoTeleconferenceId);
+            WriteValue(writer, "watermarkProtection", WatermarkProtection);
         }
     }
 
@@ -2083,6 +3243,43 @@ namespace Microsoft.Graph.PowerShell.Models
             base.WriteProperties(writer);
             WriteValue(writer, "contentSharingDisabled", ContentSharingDisabled);
             WriteValue(writer, "videoDisabled", VideoDisabled);
+        }
+    }
+
+    /// <summary>microsoft.graph.onlineMeetingSensitivityLabelAssignment: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment
+    {
+    }
+
+    /// <summary>microsoft.graph.onlineMeetingSensitivityLabelAssignment, as Graph answered it.</summary>
+    public partial class MicrosoftGraphOnlineMeetingSensitivityLabelAssignment : GraphModel, IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment
+    {
+        public string? SensitivityLabelId { get; set; }
+
+        internal static MicrosoftGraphOnlineMeetingSensitivityLabelAssignment FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphOnlineMeetingSensitivityLabelAssignment();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "sensitivityLabelId" when TryText(value, out string? v0):
+                    SensitivityLabelId = v0;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "sensitivityLabelId", SensitivityLabelId);
         }
     }
 
@@ -3736,8 +4933,302 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.virtualEventExternalInformation: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphVirtualEventExternalInformation
+    {
+    }
+
+    /// <summary>microsoft.graph.virtualEventExternalInformation, as Graph answered it.</summary>
+    public partial class MicrosoftGraphVirtualEventExternalInformation : GraphModel, IMicrosoftGraphVirtualEventExternalInformation
+    {
+        public string? ApplicationId { get; set; }
+
+        public string? ExternalEventId { get; set; }
+
+        internal static MicrosoftGraphVirtualEventExternalInformation FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphVirtualEventExternalInformation();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "applicationId" when TryText(value, out string? v0):
+                    ApplicationId = v0;
+                    return true;
+                case "externalEventId" when TryText(value, out string? v1):
+                    ExternalEventId = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "applicationId", ApplicationId);
+            WriteValue(writer, "externalEventId", ExternalEventId);
+        }
+    }
+
+    /// <summary>microsoft.graph.virtualEventExternalRegistrationInformation: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphVirtualEventExternalRegistrationInformation
+    {
+    }
+
+    /// <summary>microsoft.graph.virtualEventExternalRegistrationInformation, as Graph answered it.</summary>
+    public partial class MicrosoftGraphVirtualEventExternalRegistrationInformation : GraphModel, IMicrosoftGraphVirtualEventExternalRegistrationInformation
+    {
+        public string? Referrer { get; set; }
+
+        public string? RegistrationId { get; set; }
+
+        internal static MicrosoftGraphVirtualEventExternalRegistrationInformation FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphVirtualEventExternalRegistrationInformation();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "referrer" when TryText(value, out string? v0):
+                    Referrer = v0;
+                    return true;
+                case "registrationId" when TryText(value, out string? v1):
+                    RegistrationId = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "referrer", Referrer);
+            WriteValue(writer, "registrationId", RegistrationId);
+        }
+    }
+
+    /// <summary>microsoft.graph.virtualEventPresenterDetails: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphVirtualEventPresenterDetails
+    {
+    }
+
+    /// <summary>microsoft.graph.virtualEventPresenterDetails, as Graph answered it.</summary>
+    public partial class MicrosoftGraphVirtualEventPresenterDetails : GraphModel, IMicrosoftGraphVirtualEventPresenterDetails
+    {
+        public IMicrosoftGraphItemBody? Bio { get; set; }
+
+        public string? Company { get; set; }
+
+        public string? JobTitle { get; set; }
+
+        public string? LinkedInProfileWebUrl { get; set; }
+
+        public string? PersonalSiteWebUrl { get; set; }
+
+        public string? Photo { get; set; }
+
+        public string? TwitterProfileWebUrl { get; set; }
+
+        internal static MicrosoftGraphVirtualEventPresenterDetails FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphVirtualEventPresenterDetails();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "bio" when TryModel(MicrosoftGraphItemBody.FromJson, value, out IMicrosoftGraphItemBody? v0):
+                    Bio = v0;
+                    return true;
+                case "company" when TryText(value, out string? v1):
+                    Company = v1;
+                    return true;
+                case "jobTitle" when TryText(value, out string? v2):
+                    JobTitle = v2;
+                    return true;
+                case "linkedInProfileWebUrl" when TryText(value, out string? v3):
+                    LinkedInProfileWebUrl = v3;
+                    return true;
+                case "personalSiteWebUrl" when TryText(value, out string? v4):
+                    PersonalSiteWebUrl = v4;
+                    return true;
+                case "photo" when TryText(value, out string? v5):
+                    Photo = v5;
+                    return true;
+                case "twitterProfileWebUrl" when TryText(value, out string? v6):
+                    TwitterProfileWebUrl = v6;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "bio", Bio);
+            WriteValue(writer, "company", Company);
+            WriteValue(writer, "jobTitle", JobTitle);
+            WriteValue(writer, "linkedInProfileWebUrl", LinkedInProfileWebUrl);
+            WriteValue(writer, "personalSiteWebUrl", PersonalSiteWebUrl);
+            WriteValue(writer, "photo", Photo);
+            WriteValue(writer, "twitterProfileWebUrl", TwitterProfileWebUrl);
+        }
+    }
+
+    /// <summary>microsoft.graph.virtualEventPresenterInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphVirtualEventPresenterInfo : IMicrosoftGraphMeetingParticipantInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.virtualEventPresenterInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphVirtualEventPresenterInfo : MicrosoftGraphMeetingParticipantInfo, IMicrosoftGraphVirtualEventPresenterInfo
+    {
+        public IMicrosoftGraphVirtualEventPresenterDetails? PresenterDetails { get; set; }
+
+        internal static new MicrosoftGraphVirtualEventPresenterInfo FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphVirtualEventPresenterInfo();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "presenterDetails" when TryModel(MicrosoftGraphVirtualEventPresenterDetails.FromJson, value, out IMicrosoftGraphVirtualEventPresenterDetails? v0):
+                    PresenterDetails = v0;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "presenterDetails", PresenterDetails);
+        }
+    }
+
+    /// <summary>microsoft.graph.virtualEventSession: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphVirtualEventSession : IMicrosoftGraphOnlineMeetingBase
+    {
+    }
+
+    /// <summary>microsoft.graph.virtualEventSession, as Graph answered it.</summary>
+    public partial class MicrosoftGraphVirtualEventSession : MicrosoftGraphOnlineMeetingBase, IMicrosoftGraphVirtualEventSession
+    {
+        public int? Capacity { get; set; }
+
+        public IMicrosoftGraphDateTimeTimeZone? EndDateTime { get; set; }
+
+        public IMicrosoftGraphDateTimeTimeZone? StartDateTime { get; set; }
+
+        public string? VideoOnDemandWebUrl { get; set; }
+
+        internal static new MicrosoftGraphVirtualEventSession FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphVirtualEventSession();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "capacity" when TryInt32(value, out int? v0):
+                    Capacity = v0;
+                    return true;
+                case "endDateTime" when TryModel(MicrosoftGraphDateTimeTimeZone.FromJson, value, out IMicrosoftGraphDateTimeTimeZone? v1):
+                    EndDateTime = v1;
+                    return true;
+                case "startDateTime" when TryModel(MicrosoftGraphDateTimeTimeZone.FromJson, value, out IMicrosoftGraphDateTimeTimeZone? v2):
+                    StartDateTime = v2;
+                    return true;
+                case "videoOnDemandWebUrl" when TryText(value, out string? v3):
+                    VideoOnDemandWebUrl = v3;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "capacity", Capacity);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "startDateTime", StartDateTime);
+            WriteValue(writer, "videoOnDemandWebUrl", VideoOnDemandWebUrl);
+        }
+    }
+
+    /// <summary>microsoft.graph.watermarkProtectionValues: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphWatermarkProtectionValues
+    {
+    }
+
+    /// <summary>microsoft.graph.watermarkProtectionValues, as Graph answered it.</summary>
+    public partial class MicrosoftGraphWatermarkProtectionValues : GraphModel, IMicrosoftGraphWatermarkProtectionValues
+    {
+        public bool? IsEnabledForContentSharing { get; set; }
+
+        public bool? IsEnabledForVideo { get; set; }
+
+        internal static MicrosoftGraphWatermarkProtectionValues FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphWatermarkProtectionValues();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "isEnabledForContentSharing" when TryBoolean(value, out bool? v0):
+                    IsEnabledForContentSharing = v0;
+                    return true;
+                case "isEnabledForVideo" when TryBoolean(value, out bool? v1):
+                    IsEnabledForVideo = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "isEnabledForContentSharing", IsEnabledForContentSharing);
+            WriteValue(writer, "isEnabledForVideo", IsEnabledForVideo);
+        }
+    }
+
     /// <summary>Lets PowerShell bind hashtables and objects to every model interface above.</summary>
-    public sealed partial class PowerShellValue : IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema, IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema, IPaths13Zt223CommunicationsCallsCallIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPaths14Wb7KqCommunicationsCallsCallIdMicrosoftGraphRecordresponsePostRequestbodyContentApplicationJsonSchema, IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema, IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema, IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema, IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema, IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema, IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema, IPaths1JbdsmaCommunicationsCallsMicrosoftGraphLogteleconferencedevicequalityPostRequestbodyContentApplicationJsonSchema, IPaths1X7BvttCommunicationsCallsCallIdMicrosoftGraphUnmutePostRequestbodyContentApplicationJsonSchema, IPaths4QrghdCommunicationsCallsCallIdMicrosoftGraphRejectPostRequestbodyContentApplicationJsonSchema, IPaths4Zbm7LCommunicationsCallsCallIdMicrosoftGraphTransferPostRequestbodyContentApplicationJsonSchema, IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema, IPathsKtcw9WCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStartholdmusicPostRequestbodyContentApplicationJsonSchema, IPathsO55L3LCommunicationsCallsCallIdMicrosoftGraphSenddtmftonesPostRequestbodyContentApplicationJsonSchema, IPathsOj95ZpCommunicationsCallsCallIdMicrosoftGraphChangescreensharingrolePostRequestbodyContentApplicationJsonSchema, IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema, IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema, IPathsTobgxoCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPathsXyl6WiCommunicationsCallsCallIdMicrosoftGraphSubscribetotonePostRequestbodyContentApplicationJsonSchema, IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema, IMicrosoftGraphAddLargeGalleryViewOperation, IMicrosoftGraphAiInteractionMentionedIdentitySet, IMicrosoftGraphAppHostedMediaConfig, IMicrosoftGraphAudioRoutingGroup, IMicrosoftGraphAzureCommunicationServicesUserIdentity, IMicrosoftGraphCall, IMicrosoftGraphCallMediaState, IMicrosoftGraphCallOptions, IMicrosoftGraphCallRecordsUserIdentity, IMicrosoftGraphCallRoute, IMicrosoftGraphCallTranscriptionInfo, IMicrosoftGraphCancelMediaProcessingOperation, IMicrosoftGraphChatInfo, IMicrosoftGraphChatMessageFromIdentitySet, IMicrosoftGraphChatMessageMentionedIdentitySet, IMicrosoftGraphChatMessageReactionIdentitySet, IMicrosoftGraphCommsOperation, IMicrosoftGraphCommunicationsApplicationIdentity, IMicrosoftGraphCommunicationsApplicationInstanceIdentity, IMicrosoftGraphCommunicationsEncryptedIdentity, IMicrosoftGraphCommunicationsGuestIdentity, IMicrosoftGraphCommunicationsIdentitySet, IMicrosoftGraphCommunicationsPhoneIdentity, IMicrosoftGraphCommunicationsUserIdentity, IMicrosoftGraphContentSharingSession, IMicrosoftGraphDateTimeTimeZone, IMicrosoftGraphDetailsInfo, IMicrosoftGraphEmailIdentity, IMicrosoftGraphEngagementIdentitySet, IMicrosoftGraphEntity, IMicrosoftGraphIdentity, IMicrosoftGraphIdentitySet, IMicrosoftGraphIncomingCallOptions, IMicrosoftGraphIncomingContext, IMicrosoftGraphInitiator, IMicrosoftGraphInvitationParticipantInfo, IMicrosoftGraphInviteParticipantsOperation, IMicrosoftGraphItemBody, IMicrosoftGraphJoinMeetingIdMeetingInfo, IMicrosoftGraphMediaConfig, IMicrosoftGraphMediaInfo, IMicrosoftGraphMediaPrompt, IMicrosoftGraphMediaStream, IMicrosoftGraphMeetingInfo, IMicrosoftGraphMuteParticipantOperation, IMicrosoftGraphOnlineMeetingRestricted, IMicrosoftGraphOrganizerMeetingInfo, IMicrosoftGraphOutOfOfficeSettings, IMicrosoftGraphOutgoingCallOptions, IMicrosoftGraphParticipant, IMicrosoftGraphParticipantInfo, IMicrosoftGraphPlayPromptOperation, IMicrosoftGraphPresence, IMicrosoftGraphPresenceStatusMessage, IMicrosoftGraphPrompt, IMicrosoftGraphProvisionedIdentity, IMicrosoftGraphProvisioningServicePrincipal, IMicrosoftGraphProvisioningSystem, IMicrosoftGraphRecordOperation, IMicrosoftGraphRecordingInfo, IMicrosoftGraphRemovedState, IMicrosoftGraphResultInfo, IMicrosoftGraphSendDtmfTonesOperation, IMicrosoftGraphServiceHostedMediaConfig, IMicrosoftGraphServicePrincipalIdentity, IMicrosoftGraphSharePointGroupIdentity, IMicrosoftGraphSharePointIdentity, IMicrosoftGraphSharePointIdentitySet, IMicrosoftGraphStartHoldMusicOperation, IMicrosoftGraphStopHoldMusicOperation, IMicrosoftGraphSubscribeToToneOperation, IMicrosoftGraphTeamworkApplicationIdentity, IMicrosoftGraphTeamworkConversationIdentity, IMicrosoftGraphTeamworkTagIdentity, IMicrosoftGraphTeamworkUserIdentity, IMicrosoftGraphTeleconferenceDeviceAudioQuality, IMicrosoftGraphTeleconferenceDeviceMediaQuality, IMicrosoftGraphTeleconferenceDeviceQuality, IMicrosoftGraphTeleconferenceDeviceScreenSharingQuality, IMicrosoftGraphTeleconferenceDeviceVideoQuality, IMicrosoftGraphTokenMeetingInfo, IMicrosoftGraphToneInfo, IMicrosoftGraphUnmuteParticipantOperation, IMicrosoftGraphUpdateRecordingStatusOperation, IMicrosoftGraphUserIdentity, IMicrosoftGraphUserWorkLocation
+    public sealed partial class PowerShellValue : IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema, IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema, IPaths13Zt223CommunicationsCallsCallIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPaths14Wb7KqCommunicationsCallsCallIdMicrosoftGraphRecordresponsePostRequestbodyContentApplicationJsonSchema, IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema, IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema, IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema, IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema, IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema, IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema, IPaths1JbdsmaCommunicationsCallsMicrosoftGraphLogteleconferencedevicequalityPostRequestbodyContentApplicationJsonSchema, IPaths1X7BvttCommunicationsCallsCallIdMicrosoftGraphUnmutePostRequestbodyContentApplicationJsonSchema, IPaths4QrghdCommunicationsCallsCallIdMicrosoftGraphRejectPostRequestbodyContentApplicationJsonSchema, IPaths4Zbm7LCommunicationsCallsCallIdMicrosoftGraphTransferPostRequestbodyContentApplicationJsonSchema, IPathsCommunicationsOnlineMeetingsMicrosoftGraphCreateOrGetPostRequestbodyContentApplicationJsonSchema, IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema, IPathsKtcw9WCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStartholdmusicPostRequestbodyContentApplicationJsonSchema, IPathsO55L3LCommunicationsCallsCallIdMicrosoftGraphSenddtmftonesPostRequestbodyContentApplicationJsonSchema, IPathsOj95ZpCommunicationsCallsCallIdMicrosoftGraphChangescreensharingrolePostRequestbodyContentApplicationJsonSchema, IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema, IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema, IPathsTobgxoCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPathsXyl6WiCommunicationsCallsCallIdMicrosoftGraphSubscribetotonePostRequestbodyContentApplicationJsonSchema, IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema, IMicrosoftGraphAddLargeGalleryViewOperation, IMicrosoftGraphAiInteractionMentionedIdentitySet, IMicrosoftGraphAppHostedMediaConfig, IMicrosoftGraphAttendanceInterval, IMicrosoftGraphAttendanceRecord, IMicrosoftGraphAudioConferencing, IMicrosoftGraphAudioRoutingGroup, IMicrosoftGraphAzureCommunicationServicesUserIdentity, IMicrosoftGraphBroadcastMeetingCaptionSettings, IMicrosoftGraphBroadcastMeetingSettings, IMicrosoftGraphCall, IMicrosoftGraphCallMediaState, IMicrosoftGraphCallOptions, IMicrosoftGraphCallRecording, IMicrosoftGraphCallRecordsUserIdentity, IMicrosoftGraphCallRoute, IMicrosoftGraphCallTranscript, IMicrosoftGraphCallTranscriptionInfo, IMicrosoftGraphCancelMediaProcessingOperation, IMicrosoftGraphChatInfo, IMicrosoftGraphChatMessageFromIdentitySet, IMicrosoftGraphChatMessageMentionedIdentitySet, IMicrosoftGraphChatMessageReactionIdentitySet, IMicrosoftGraphChatRestrictions, IMicrosoftGraphCloudVideoInteropInfo, IMicrosoftGraphCommsOperation, IMicrosoftGraphCommunicationsApplicationIdentity, IMicrosoftGraphCommunicationsApplicationInstanceIdentity, IMicrosoftGraphCommunicationsEncryptedIdentity, IMicrosoftGraphCommunicationsGuestIdentity, IMicrosoftGraphCommunicationsIdentitySet, IMicrosoftGraphCommunicationsPhoneIdentity, IMicrosoftGraphCommunicationsUserIdentity, IMicrosoftGraphContentSharingSession, IMicrosoftGraphDateTimeTimeZone, IMicrosoftGraphDetailsInfo, IMicrosoftGraphEmailIdentity, IMicrosoftGraphEngagementIdentitySet, IMicrosoftGraphEntity, IMicrosoftGraphIdentity, IMicrosoftGraphIdentitySet, IMicrosoftGraphIncomingCallOptions, IMicrosoftGraphIncomingContext, IMicrosoftGraphInitiator, IMicrosoftGraphInvitationParticipantInfo, IMicrosoftGraphInviteParticipantsOperation, IMicrosoftGraphItemBody, IMicrosoftGraphJoinMeetingIdMeetingInfo, IMicrosoftGraphJoinMeetingIdSettings, IMicrosoftGraphLobbyBypassSettings, IMicrosoftGraphMediaConfig, IMicrosoftGraphMediaInfo, IMicrosoftGraphMediaPrompt, IMicrosoftGraphMediaStream, IMicrosoftGraphMeetingAttendanceReport, IMicrosoftGraphMeetingInfo, IMicrosoftGraphMeetingParticipantInfo, IMicrosoftGraphMeetingParticipants, IMicrosoftGraphMuteParticipantOperation, IMicrosoftGraphOnlineMeeting, IMicrosoftGraphOnlineMeetingBase, IMicrosoftGraphOnlineMeetingRestricted, IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment, IMicrosoftGraphOrganizerMeetingInfo, IMicrosoftGraphOutOfOfficeSettings, IMicrosoftGraphOutgoingCallOptions, IMicrosoftGraphParticipant, IMicrosoftGraphParticipantInfo, IMicrosoftGraphPlayPromptOperation, IMicrosoftGraphPresence, IMicrosoftGraphPresenceStatusMessage, IMicrosoftGraphPrompt, IMicrosoftGraphProvisionedIdentity, IMicrosoftGraphProvisioningServicePrincipal, IMicrosoftGraphProvisioningSystem, IMicrosoftGraphRecordOperation, IMicrosoftGraphRecordingInfo, IMicrosoftGraphRemovedState, IMicrosoftGraphResultInfo, IMicrosoftGraphSendDtmfTonesOperation, IMicrosoftGraphServiceHostedMediaConfig, IMicrosoftGraphServicePrincipalIdentity, IMicrosoftGraphSharePointGroupIdentity, IMicrosoftGraphSharePointIdentity, IMicrosoftGraphSharePointIdentitySet, IMicrosoftGraphStartHoldMusicOperation, IMicrosoftGraphStopHoldMusicOperation, IMicrosoftGraphSubscribeToToneOperation, IMicrosoftGraphTeamworkApplicationIdentity, IMicrosoftGraphTeamworkConversationIdentity, IMicrosoftGraphTeamworkTagIdentity, IMicrosoftGraphTeamworkUserIdentity, IMicrosoftGraphTeleconferenceDeviceAudioQuality, IMicrosoftGraphTeleconferenceDeviceMediaQuality, IMicrosoftGraphTeleconferenceDeviceQuality, IMicrosoftGraphTeleconferenceDeviceScreenSharingQuality, IMicrosoftGraphTeleconferenceDeviceVideoQuality, IMicrosoftGraphTokenMeetingInfo, IMicrosoftGraphToneInfo, IMicrosoftGraphUnmuteParticipantOperation, IMicrosoftGraphUpdateRecordingStatusOperation, IMicrosoftGraphUserIdentity, IMicrosoftGraphUserWorkLocation, IMicrosoftGraphVirtualEventExternalInformation, IMicrosoftGraphVirtualEventExternalRegistrationInformation, IMicrosoftGraphVirtualEventPresenterDetails, IMicrosoftGraphVirtualEventPresenterInfo, IMicrosoftGraphVirtualEventSession, IMicrosoftGraphWatermarkProtectionValues
     {
     }
 }
@@ -3754,19 +5245,28 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.addLargeGalleryViewOperation" => MicrosoftGraphAddLargeGalleryViewOperation.FromJson(json),
             "microsoft.graph.aiInteractionMentionedIdentitySet" => MicrosoftGraphAiInteractionMentionedIdentitySet.FromJson(json),
             "microsoft.graph.appHostedMediaConfig" => MicrosoftGraphAppHostedMediaConfig.FromJson(json),
+            "microsoft.graph.attendanceInterval" => MicrosoftGraphAttendanceInterval.FromJson(json),
+            "microsoft.graph.attendanceRecord" => MicrosoftGraphAttendanceRecord.FromJson(json),
+            "microsoft.graph.audioConferencing" => MicrosoftGraphAudioConferencing.FromJson(json),
             "microsoft.graph.audioRoutingGroup" => MicrosoftGraphAudioRoutingGroup.FromJson(json),
             "microsoft.graph.azureCommunicationServicesUserIdentity" => MicrosoftGraphAzureCommunicationServicesUserIdentity.FromJson(json),
+            "microsoft.graph.broadcastMeetingCaptionSettings" => MicrosoftGraphBroadcastMeetingCaptionSettings.FromJson(json),
+            "microsoft.graph.broadcastMeetingSettings" => MicrosoftGraphBroadcastMeetingSettings.FromJson(json),
             "microsoft.graph.call" => MicrosoftGraphCall.FromJson(json),
             "microsoft.graph.callMediaState" => MicrosoftGraphCallMediaState.FromJson(json),
             "microsoft.graph.callOptions" => MicrosoftGraphCallOptions.FromJson(json),
+            "microsoft.graph.callRecording" => MicrosoftGraphCallRecording.FromJson(json),
             "microsoft.graph.callRecords.userIdentity" => MicrosoftGraphCallRecordsUserIdentity.FromJson(json),
             "microsoft.graph.callRoute" => MicrosoftGraphCallRoute.FromJson(json),
+            "microsoft.graph.callTranscript" => MicrosoftGraphCallTranscript.FromJson(json),
             "microsoft.graph.callTranscriptionInfo" => MicrosoftGraphCallTranscriptionInfo.FromJson(json),
             "microsoft.graph.cancelMediaProcessingOperation" => MicrosoftGraphCancelMediaProcessingOperation.FromJson(json),
             "microsoft.graph.chatInfo" => MicrosoftGraphChatInfo.FromJson(json),
             "microsoft.graph.chatMessageFromIdentitySet" => MicrosoftGraphChatMessageFromIdentitySet.FromJson(json),
             "microsoft.graph.chatMessageMentionedIdentitySet" => MicrosoftGraphChatMessageMentionedIdentitySet.FromJson(json),
             "microsoft.graph.chatMessageReactionIdentitySet" => MicrosoftGraphChatMessageReactionIdentitySet.FromJson(json),
+            "microsoft.graph.chatRestrictions" => MicrosoftGraphChatRestrictions.FromJson(json),
+            "microsoft.graph.cloudVideoInteropInfo" => MicrosoftGraphCloudVideoInteropInfo.FromJson(json),
             "microsoft.graph.commsOperation" => MicrosoftGraphCommsOperation.FromJson(json),
             "microsoft.graph.communicationsApplicationIdentity" => MicrosoftGraphCommunicationsApplicationIdentity.FromJson(json),
             "microsoft.graph.communicationsApplicationInstanceIdentity" => MicrosoftGraphCommunicationsApplicationInstanceIdentity.FromJson(json),
@@ -3790,13 +5290,21 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.inviteParticipantsOperation" => MicrosoftGraphInviteParticipantsOperation.FromJson(json),
             "microsoft.graph.itemBody" => MicrosoftGraphItemBody.FromJson(json),
             "microsoft.graph.joinMeetingIdMeetingInfo" => MicrosoftGraphJoinMeetingIdMeetingInfo.FromJson(json),
+            "microsoft.graph.joinMeetingIdSettings" => MicrosoftGraphJoinMeetingIdSettings.FromJson(json),
+            "microsoft.graph.lobbyBypassSettings" => MicrosoftGraphLobbyBypassSettings.FromJson(json),
             "microsoft.graph.mediaConfig" => MicrosoftGraphMediaConfig.FromJson(json),
             "microsoft.graph.mediaInfo" => MicrosoftGraphMediaInfo.FromJson(json),
             "microsoft.graph.mediaPrompt" => MicrosoftGraphMediaPrompt.FromJson(json),
             "microsoft.graph.mediaStream" => MicrosoftGraphMediaStream.FromJson(json),
+            "microsoft.graph.meetingAttendanceReport" => MicrosoftGraphMeetingAttendanceReport.FromJson(json),
             "microsoft.graph.meetingInfo" => MicrosoftGraphMeetingInfo.FromJson(json),
+            "microsoft.graph.meetingParticipantInfo" => MicrosoftGraphMeetingParticipantInfo.FromJson(json),
+            "microsoft.graph.meetingParticipants" => MicrosoftGraphMeetingParticipants.FromJson(json),
             "microsoft.graph.muteParticipantOperation" => MicrosoftGraphMuteParticipantOperation.FromJson(json),
+            "microsoft.graph.onlineMeeting" => MicrosoftGraphOnlineMeeting.FromJson(json),
+            "microsoft.graph.onlineMeetingBase" => MicrosoftGraphOnlineMeetingBase.FromJson(json),
             "microsoft.graph.onlineMeetingRestricted" => MicrosoftGraphOnlineMeetingRestricted.FromJson(json),
+            "microsoft.graph.onlineMeetingSensitivityLabelAssignment" => MicrosoftGraphOnlineMeetingSensitivityLabelAssignment.FromJson(json),
             "microsoft.graph.organizerMeetingInfo" => MicrosoftGraphOrganizerMeetingInfo.FromJson(json),
             "microsoft.graph.outOfOfficeSettings" => MicrosoftGraphOutOfOfficeSettings.FromJson(json),
             "microsoft.graph.outgoingCallOptions" => MicrosoftGraphOutgoingCallOptions.FromJson(json),
@@ -3837,6 +5345,12 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.updateRecordingStatusOperation" => MicrosoftGraphUpdateRecordingStatusOperation.FromJson(json),
             "microsoft.graph.userIdentity" => MicrosoftGraphUserIdentity.FromJson(json),
             "microsoft.graph.userWorkLocation" => MicrosoftGraphUserWorkLocation.FromJson(json),
+            "microsoft.graph.virtualEventExternalInformation" => MicrosoftGraphVirtualEventExternalInformation.FromJson(json),
+            "microsoft.graph.virtualEventExternalRegistrationInformation" => MicrosoftGraphVirtualEventExternalRegistrationInformation.FromJson(json),
+            "microsoft.graph.virtualEventPresenterDetails" => MicrosoftGraphVirtualEventPresenterDetails.FromJson(json),
+            "microsoft.graph.virtualEventPresenterInfo" => MicrosoftGraphVirtualEventPresenterInfo.FromJson(json),
+            "microsoft.graph.virtualEventSession" => MicrosoftGraphVirtualEventSession.FromJson(json),
+            "microsoft.graph.watermarkProtectionValues" => MicrosoftGraphWatermarkProtectionValues.FromJson(json),
             _ => null,
         };
     }

@@ -5,9 +5,21 @@
 
 use crate::schema::descriptor::{EnumType, Kind, Property, StructType};
 
+pub static E_MICROSOFT_GRAPH_ALLOWED_LOBBY_ADMITTER_ROLES: EnumType = EnumType {
+    name: "microsoft.graph.allowedLobbyAdmitterRoles",
+    members: &["organizerAndCoOrganizersAndPresenters", "organizerAndCoOrganizers", "unknownFutureValue"],
+    flags: false,
+};
+
 pub static E_MICROSOFT_GRAPH_BODY_TYPE: EnumType = EnumType {
     name: "microsoft.graph.bodyType",
     members: &["text", "html"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_BROADCAST_MEETING_AUDIENCE: EnumType = EnumType {
+    name: "microsoft.graph.broadcastMeetingAudience",
+    members: &["roleIsAttendee", "organization", "everyone", "unknownFutureValue"],
     flags: false,
 };
 
@@ -41,6 +53,12 @@ pub static E_MICROSOFT_GRAPH_INITIATOR_TYPE: EnumType = EnumType {
     flags: false,
 };
 
+pub static E_MICROSOFT_GRAPH_LOBBY_BYPASS_SCOPE: EnumType = EnumType {
+    name: "microsoft.graph.lobbyBypassScope",
+    members: &["organizer", "organization", "organizationAndFederated", "everyone", "unknownFutureValue", "invited", "organizationExcludingGuests"],
+    flags: false,
+};
+
 pub static E_MICROSOFT_GRAPH_MEDIA_DIRECTION: EnumType = EnumType {
     name: "microsoft.graph.mediaDirection",
     members: &["inactive", "sendOnly", "receiveOnly", "sendReceive"],
@@ -50,6 +68,24 @@ pub static E_MICROSOFT_GRAPH_MEDIA_DIRECTION: EnumType = EnumType {
 pub static E_MICROSOFT_GRAPH_MEDIA_STATE: EnumType = EnumType {
     name: "microsoft.graph.mediaState",
     members: &["active", "inactive", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_MEETING_CHAT_HISTORY_DEFAULT_MODE: EnumType = EnumType {
+    name: "microsoft.graph.meetingChatHistoryDefaultMode",
+    members: &["none", "all", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_MEETING_CHAT_MODE: EnumType = EnumType {
+    name: "microsoft.graph.meetingChatMode",
+    members: &["enabled", "disabled", "limited", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_MEETING_LIVE_SHARE_OPTIONS: EnumType = EnumType {
+    name: "microsoft.graph.meetingLiveShareOptions",
+    members: &["enabled", "disabled", "unknownFutureValue"],
     flags: false,
 };
 
@@ -63,6 +99,24 @@ pub static E_MICROSOFT_GRAPH_ONLINE_MEETING_CONTENT_SHARING_DISABLED_REASON: Enu
     name: "microsoft.graph.onlineMeetingContentSharingDisabledReason",
     members: &["watermarkProtection", "unknownFutureValue"],
     flags: true,
+};
+
+pub static E_MICROSOFT_GRAPH_ONLINE_MEETING_PRESENTERS: EnumType = EnumType {
+    name: "microsoft.graph.onlineMeetingPresenters",
+    members: &["everyone", "organization", "roleIsPresenter", "organizer", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_ONLINE_MEETING_ROLE: EnumType = EnumType {
+    name: "microsoft.graph.onlineMeetingRole",
+    members: &["attendee", "presenter", "unknownFutureValue", "producer", "coorganizer"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_ONLINE_MEETING_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.onlineMeetingType",
+    members: &["adhoc", "scheduled", "recurring", "broadcast", "meetnow", "unknownFutureValue"],
+    flags: false,
 };
 
 pub static E_MICROSOFT_GRAPH_ONLINE_MEETING_VIDEO_DISABLED_REASON: EnumType = EnumType {
@@ -182,6 +236,52 @@ pub static T_MICROSOFT_GRAPH_APP_HOSTED_MEDIA_CONFIG: StructType = StructType {
     open: false,
 };
 
+pub static T_MICROSOFT_GRAPH_ATTENDANCE_INTERVAL: StructType = StructType {
+    name: "microsoft.graph.attendanceInterval",
+    base: None,
+    props: &[
+        Property { name: "durationInSeconds", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "joinDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "leaveDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_ATTENDANCE_RECORD: StructType = StructType {
+    name: "microsoft.graph.attendanceRecord",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "attendanceIntervals", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ATTENDANCE_INTERVAL), collection: true, nullable: true, required: false },
+        Property { name: "emailAddress", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "externalRegistrationInformation", kind: Kind::Struct(&T_MICROSOFT_GRAPH_VIRTUAL_EVENT_EXTERNAL_REGISTRATION_INFORMATION), collection: false, nullable: true, required: false },
+        Property { name: "identity", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY), collection: false, nullable: true, required: false },
+        Property { name: "registrationId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "role", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "totalAttendanceInSeconds", kind: Kind::Int32, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_AUDIO_CONFERENCING: StructType = StructType {
+    name: "microsoft.graph.audioConferencing",
+    base: None,
+    props: &[
+        Property { name: "conferenceId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "dialinUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "tollFreeNumber", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "tollFreeNumbers", kind: Kind::String, collection: true, nullable: true, required: false },
+        Property { name: "tollNumber", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "tollNumbers", kind: Kind::String, collection: true, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP: StructType = StructType {
     name: "microsoft.graph.audioRoutingGroup",
     base: Some(&T_MICROSOFT_GRAPH_ENTITY),
@@ -204,6 +304,35 @@ pub static T_MICROSOFT_GRAPH_AZURE_COMMUNICATION_SERVICES_USER_IDENTITY: StructT
     derived: &[],
     is_abstract: false,
     open: true,
+};
+
+pub static T_MICROSOFT_GRAPH_BROADCAST_MEETING_CAPTION_SETTINGS: StructType = StructType {
+    name: "microsoft.graph.broadcastMeetingCaptionSettings",
+    base: None,
+    props: &[
+        Property { name: "isCaptionEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "spokenLanguage", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "translationLanguages", kind: Kind::String, collection: true, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_BROADCAST_MEETING_SETTINGS: StructType = StructType {
+    name: "microsoft.graph.broadcastMeetingSettings",
+    base: None,
+    props: &[
+        Property { name: "allowedAudience", kind: Kind::Enum(&E_MICROSOFT_GRAPH_BROADCAST_MEETING_AUDIENCE), collection: false, nullable: true, required: false },
+        Property { name: "captions", kind: Kind::Struct(&T_MICROSOFT_GRAPH_BROADCAST_MEETING_CAPTION_SETTINGS), collection: false, nullable: true, required: false },
+        Property { name: "isAttendeeReportEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "isQuestionAndAnswerEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "isRecordingEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "isVideoOnDemandEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
 };
 
 pub static T_MICROSOFT_GRAPH_CALL: StructType = StructType {
@@ -265,6 +394,24 @@ pub static T_MICROSOFT_GRAPH_CALL_OPTIONS: StructType = StructType {
     open: false,
 };
 
+pub static T_MICROSOFT_GRAPH_CALL_RECORDING: StructType = StructType {
+    name: "microsoft.graph.callRecording",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "callId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "content", kind: Kind::Stream, collection: false, nullable: true, required: false },
+        Property { name: "contentCorrelationId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "createdDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "meetingId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "meetingOrganizer", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: true, required: false },
+        Property { name: "recordingContentUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_CALL_RECORDS_USER_IDENTITY: StructType = StructType {
     name: "microsoft.graph.callRecords.userIdentity",
     base: Some(&T_MICROSOFT_GRAPH_IDENTITY),
@@ -283,6 +430,25 @@ pub static T_MICROSOFT_GRAPH_CALL_ROUTE: StructType = StructType {
         Property { name: "final", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: false, required: false },
         Property { name: "original", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: false, required: false },
         Property { name: "routingType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ROUTING_TYPE), collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_TRANSCRIPT: StructType = StructType {
+    name: "microsoft.graph.callTranscript",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "callId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "content", kind: Kind::Stream, collection: false, nullable: true, required: false },
+        Property { name: "contentCorrelationId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "createdDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "meetingId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "meetingOrganizer", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: true, required: false },
+        Property { name: "metadataContent", kind: Kind::Stream, collection: false, nullable: true, required: false },
+        Property { name: "transcriptContentUrl", kind: Kind::String, collection: false, nullable: true, required: false },
     ],
     derived: &[],
     is_abstract: false,
@@ -353,6 +519,30 @@ pub static T_MICROSOFT_GRAPH_CHAT_MESSAGE_REACTION_IDENTITY_SET: StructType = St
     derived: &[],
     is_abstract: false,
     open: true,
+};
+
+pub static T_MICROSOFT_GRAPH_CHAT_RESTRICTIONS: StructType = StructType {
+    name: "microsoft.graph.chatRestrictions",
+    base: None,
+    props: &[
+        Property { name: "allowTextOnly", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CLOUD_VIDEO_INTEROP_INFO: StructType = StructType {
+    name: "microsoft.graph.cloudVideoInteropInfo",
+    base: None,
+    props: &[
+        Property { name: "moreInfoWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "tenantKey", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "videoTeleconferenceId", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
 };
 
 pub static T_MICROSOFT_GRAPH_COMMS_OPERATION: StructType = StructType {
@@ -513,7 +703,7 @@ pub static T_MICROSOFT_GRAPH_ENTITY: StructType = StructType {
     props: &[
         Property { name: "id", kind: Kind::String, collection: false, nullable: false, required: false },
     ],
-    derived: &[&T_MICROSOFT_GRAPH_ADD_LARGE_GALLERY_VIEW_OPERATION, &T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP, &T_MICROSOFT_GRAPH_CALL, &T_MICROSOFT_GRAPH_CANCEL_MEDIA_PROCESSING_OPERATION, &T_MICROSOFT_GRAPH_COMMS_OPERATION, &T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION, &T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION, &T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_PARTICIPANT, &T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION, &T_MICROSOFT_GRAPH_PRESENCE, &T_MICROSOFT_GRAPH_RECORD_OPERATION, &T_MICROSOFT_GRAPH_SEND_DTMF_TONES_OPERATION, &T_MICROSOFT_GRAPH_START_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_STOP_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_SUBSCRIBE_TO_TONE_OPERATION, &T_MICROSOFT_GRAPH_UNMUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_UPDATE_RECORDING_STATUS_OPERATION],
+    derived: &[&T_MICROSOFT_GRAPH_ADD_LARGE_GALLERY_VIEW_OPERATION, &T_MICROSOFT_GRAPH_ATTENDANCE_RECORD, &T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP, &T_MICROSOFT_GRAPH_CALL, &T_MICROSOFT_GRAPH_CALL_RECORDING, &T_MICROSOFT_GRAPH_CALL_TRANSCRIPT, &T_MICROSOFT_GRAPH_CANCEL_MEDIA_PROCESSING_OPERATION, &T_MICROSOFT_GRAPH_COMMS_OPERATION, &T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION, &T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION, &T_MICROSOFT_GRAPH_MEETING_ATTENDANCE_REPORT, &T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_ONLINE_MEETING, &T_MICROSOFT_GRAPH_ONLINE_MEETING_BASE, &T_MICROSOFT_GRAPH_PARTICIPANT, &T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION, &T_MICROSOFT_GRAPH_PRESENCE, &T_MICROSOFT_GRAPH_RECORD_OPERATION, &T_MICROSOFT_GRAPH_SEND_DTMF_TONES_OPERATION, &T_MICROSOFT_GRAPH_START_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_STOP_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_SUBSCRIBE_TO_TONE_OPERATION, &T_MICROSOFT_GRAPH_UNMUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_UPDATE_RECORDING_STATUS_OPERATION, &T_MICROSOFT_GRAPH_VIRTUAL_EVENT_SESSION],
     is_abstract: true,
     open: false,
 };
@@ -628,6 +818,31 @@ pub static T_MICROSOFT_GRAPH_JOIN_MEETING_ID_MEETING_INFO: StructType = StructTy
     open: true,
 };
 
+pub static T_MICROSOFT_GRAPH_JOIN_MEETING_ID_SETTINGS: StructType = StructType {
+    name: "microsoft.graph.joinMeetingIdSettings",
+    base: None,
+    props: &[
+        Property { name: "isPasscodeRequired", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "joinMeetingId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "passcode", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_LOBBY_BYPASS_SETTINGS: StructType = StructType {
+    name: "microsoft.graph.lobbyBypassSettings",
+    base: None,
+    props: &[
+        Property { name: "isDialInBypassEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "scope", kind: Kind::Enum(&E_MICROSOFT_GRAPH_LOBBY_BYPASS_SCOPE), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_MEDIA_CONFIG: StructType = StructType {
     name: "microsoft.graph.mediaConfig",
     base: None,
@@ -676,6 +891,21 @@ pub static T_MICROSOFT_GRAPH_MEDIA_STREAM: StructType = StructType {
     open: false,
 };
 
+pub static T_MICROSOFT_GRAPH_MEETING_ATTENDANCE_REPORT: StructType = StructType {
+    name: "microsoft.graph.meetingAttendanceReport",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "attendanceRecords", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ATTENDANCE_RECORD), collection: true, nullable: true, required: false },
+        Property { name: "externalEventInformation", kind: Kind::Struct(&T_MICROSOFT_GRAPH_VIRTUAL_EVENT_EXTERNAL_INFORMATION), collection: true, nullable: true, required: false },
+        Property { name: "meetingEndDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "meetingStartDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "totalParticipantCount", kind: Kind::Int32, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_MEETING_INFO: StructType = StructType {
     name: "microsoft.graph.meetingInfo",
     base: None,
@@ -683,6 +913,31 @@ pub static T_MICROSOFT_GRAPH_MEETING_INFO: StructType = StructType {
     ],
     derived: &[&T_MICROSOFT_GRAPH_JOIN_MEETING_ID_MEETING_INFO, &T_MICROSOFT_GRAPH_ORGANIZER_MEETING_INFO, &T_MICROSOFT_GRAPH_TOKEN_MEETING_INFO],
     is_abstract: true,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_MEETING_PARTICIPANT_INFO: StructType = StructType {
+    name: "microsoft.graph.meetingParticipantInfo",
+    base: None,
+    props: &[
+        Property { name: "identity", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: true, required: false },
+        Property { name: "role", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ONLINE_MEETING_ROLE), collection: false, nullable: true, required: false },
+        Property { name: "upn", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[&T_MICROSOFT_GRAPH_VIRTUAL_EVENT_PRESENTER_INFO],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_MEETING_PARTICIPANTS: StructType = StructType {
+    name: "microsoft.graph.meetingParticipants",
+    base: None,
+    props: &[
+        Property { name: "attendees", kind: Kind::Struct(&T_MICROSOFT_GRAPH_MEETING_PARTICIPANT_INFO), collection: true, nullable: true, required: false },
+        Property { name: "organizer", kind: Kind::Struct(&T_MICROSOFT_GRAPH_MEETING_PARTICIPANT_INFO), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
     open: false,
 };
 
@@ -696,12 +951,89 @@ pub static T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION: StructType = StructType
     open: true,
 };
 
+pub static T_MICROSOFT_GRAPH_ONLINE_MEETING: StructType = StructType {
+    name: "microsoft.graph.onlineMeeting",
+    base: Some(&T_MICROSOFT_GRAPH_ONLINE_MEETING_BASE),
+    props: &[
+        Property { name: "attendeeReport", kind: Kind::Stream, collection: false, nullable: true, required: false },
+        Property { name: "broadcastSettings", kind: Kind::Struct(&T_MICROSOFT_GRAPH_BROADCAST_MEETING_SETTINGS), collection: false, nullable: true, required: false },
+        Property { name: "creationDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "externalId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "isBroadcast", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "meetingTemplateId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "participants", kind: Kind::Struct(&T_MICROSOFT_GRAPH_MEETING_PARTICIPANTS), collection: false, nullable: true, required: false },
+        Property { name: "recordings", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDING), collection: true, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "transcripts", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_TRANSCRIPT), collection: true, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static T_MICROSOFT_GRAPH_ONLINE_MEETING_BASE: StructType = StructType {
+    name: "microsoft.graph.onlineMeetingBase",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "allowAttendeeToEnableCamera", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowAttendeeToEnableMic", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowBreakoutRooms", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowCopyingAndSharingMeetingContent", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowLiveShare", kind: Kind::Enum(&E_MICROSOFT_GRAPH_MEETING_LIVE_SHARE_OPTIONS), collection: false, nullable: true, required: false },
+        Property { name: "allowMeetingChat", kind: Kind::Enum(&E_MICROSOFT_GRAPH_MEETING_CHAT_MODE), collection: false, nullable: true, required: false },
+        Property { name: "allowParticipantsToChangeName", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowPowerPointSharing", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowRecording", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowTeamworkReactions", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowTranscription", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowWhiteboard", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "allowedLobbyAdmitters", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ALLOWED_LOBBY_ADMITTER_ROLES), collection: false, nullable: true, required: false },
+        Property { name: "allowedPresenters", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ONLINE_MEETING_PRESENTERS), collection: false, nullable: true, required: false },
+        Property { name: "attendanceReports", kind: Kind::Struct(&T_MICROSOFT_GRAPH_MEETING_ATTENDANCE_REPORT), collection: true, nullable: true, required: false },
+        Property { name: "audioConferencing", kind: Kind::Struct(&T_MICROSOFT_GRAPH_AUDIO_CONFERENCING), collection: false, nullable: true, required: false },
+        Property { name: "chatInfo", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CHAT_INFO), collection: false, nullable: true, required: false },
+        Property { name: "chatRestrictions", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CHAT_RESTRICTIONS), collection: false, nullable: true, required: false },
+        Property { name: "cloudVideoInteropInfo", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CLOUD_VIDEO_INTEROP_INFO), collection: false, nullable: true, required: false },
+        Property { name: "expiryDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "isEndToEndEncryptionEnabled", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "isEntryExitAnnounced", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "joinInformation", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ITEM_BODY), collection: false, nullable: true, required: false },
+        Property { name: "joinMeetingIdSettings", kind: Kind::Struct(&T_MICROSOFT_GRAPH_JOIN_MEETING_ID_SETTINGS), collection: false, nullable: true, required: false },
+        Property { name: "joinWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "lobbyBypassSettings", kind: Kind::Struct(&T_MICROSOFT_GRAPH_LOBBY_BYPASS_SETTINGS), collection: false, nullable: true, required: false },
+        Property { name: "meetingOptionsWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "meetingSpokenLanguageTag", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "meetingType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ONLINE_MEETING_TYPE), collection: false, nullable: true, required: false },
+        Property { name: "recordAutomatically", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "sensitivityLabelAssignment", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ONLINE_MEETING_SENSITIVITY_LABEL_ASSIGNMENT), collection: false, nullable: true, required: false },
+        Property { name: "shareMeetingChatHistoryDefault", kind: Kind::Enum(&E_MICROSOFT_GRAPH_MEETING_CHAT_HISTORY_DEFAULT_MODE), collection: false, nullable: true, required: false },
+        Property { name: "subject", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "videoTeleconferenceId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "watermarkProtection", kind: Kind::Struct(&T_MICROSOFT_GRAPH_WATERMARK_PROTECTION_VALUES), collection: false, nullable: true, required: false },
+    ],
+    derived: &[&T_MICROSOFT_GRAPH_ONLINE_MEETING, &T_MICROSOFT_GRAPH_VIRTUAL_EVENT_SESSION],
+    is_abstract: true,
+    open: true,
+};
+
 pub static T_MICROSOFT_GRAPH_ONLINE_MEETING_RESTRICTED: StructType = StructType {
     name: "microsoft.graph.onlineMeetingRestricted",
     base: None,
     props: &[
         Property { name: "contentSharingDisabled", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ONLINE_MEETING_CONTENT_SHARING_DISABLED_REASON), collection: false, nullable: true, required: false },
         Property { name: "videoDisabled", kind: Kind::Enum(&E_MICROSOFT_GRAPH_ONLINE_MEETING_VIDEO_DISABLED_REASON), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_ONLINE_MEETING_SENSITIVITY_LABEL_ASSIGNMENT: StructType = StructType {
+    name: "microsoft.graph.onlineMeetingSensitivityLabelAssignment",
+    base: None,
+    props: &[
+        Property { name: "sensitivityLabelId", kind: Kind::String, collection: false, nullable: true, required: false },
     ],
     derived: &[],
     is_abstract: false,
@@ -1202,6 +1534,84 @@ pub static T_MICROSOFT_GRAPH_USER_WORK_LOCATION: StructType = StructType {
     open: false,
 };
 
+pub static T_MICROSOFT_GRAPH_VIRTUAL_EVENT_EXTERNAL_INFORMATION: StructType = StructType {
+    name: "microsoft.graph.virtualEventExternalInformation",
+    base: None,
+    props: &[
+        Property { name: "applicationId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "externalEventId", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_VIRTUAL_EVENT_EXTERNAL_REGISTRATION_INFORMATION: StructType = StructType {
+    name: "microsoft.graph.virtualEventExternalRegistrationInformation",
+    base: None,
+    props: &[
+        Property { name: "referrer", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "registrationId", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_VIRTUAL_EVENT_PRESENTER_DETAILS: StructType = StructType {
+    name: "microsoft.graph.virtualEventPresenterDetails",
+    base: None,
+    props: &[
+        Property { name: "bio", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ITEM_BODY), collection: false, nullable: true, required: false },
+        Property { name: "company", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "jobTitle", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "linkedInProfileWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "personalSiteWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "photo", kind: Kind::Stream, collection: false, nullable: true, required: false },
+        Property { name: "twitterProfileWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_VIRTUAL_EVENT_PRESENTER_INFO: StructType = StructType {
+    name: "microsoft.graph.virtualEventPresenterInfo",
+    base: Some(&T_MICROSOFT_GRAPH_MEETING_PARTICIPANT_INFO),
+    props: &[
+        Property { name: "presenterDetails", kind: Kind::Struct(&T_MICROSOFT_GRAPH_VIRTUAL_EVENT_PRESENTER_DETAILS), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_VIRTUAL_EVENT_SESSION: StructType = StructType {
+    name: "microsoft.graph.virtualEventSession",
+    base: Some(&T_MICROSOFT_GRAPH_ONLINE_MEETING_BASE),
+    props: &[
+        Property { name: "capacity", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::Struct(&T_MICROSOFT_GRAPH_DATE_TIME_TIME_ZONE), collection: false, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::Struct(&T_MICROSOFT_GRAPH_DATE_TIME_TIME_ZONE), collection: false, nullable: true, required: false },
+        Property { name: "videoOnDemandWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_WATERMARK_PROTECTION_VALUES: StructType = StructType {
+    name: "microsoft.graph.watermarkProtectionValues",
+    base: None,
+    props: &[
+        Property { name: "isEnabledForContentSharing", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "isEnabledForVideo", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static B_ADD_MG_COMMUNICATION_CALL_LARGE_GALLERY_VIEW: StructType = StructType {
     name: "microsoft.graph.addLargeGalleryView(microsoft.graph.call)",
     base: None,
@@ -1244,6 +1654,22 @@ pub static B_INVOKE_MG_ANSWER_COMMUNICATION_CALL: StructType = StructType {
         Property { name: "acceptedModalities", kind: Kind::Enum(&E_MICROSOFT_GRAPH_MODALITY), collection: true, nullable: true, required: false },
         Property { name: "participantCapacity", kind: Kind::Int32, collection: false, nullable: true, required: false },
         Property { name: "callOptions", kind: Kind::Struct(&T_MICROSOFT_GRAPH_INCOMING_CALL_OPTIONS), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_INVOKE_MG_CREATE_OR_GET_COMMUNICATION_ONLINE_MEETING: StructType = StructType {
+    name: "microsoft.graph.createOrGet(Collection(microsoft.graph.onlineMeeting))",
+    base: None,
+    props: &[
+        Property { name: "chatInfo", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CHAT_INFO), collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "externalId", kind: Kind::String, collection: false, nullable: false, required: true },
+        Property { name: "participants", kind: Kind::Struct(&T_MICROSOFT_GRAPH_MEETING_PARTICIPANTS), collection: false, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "subject", kind: Kind::String, collection: false, nullable: true, required: false },
     ],
     derived: &[],
     is_abstract: false,
