@@ -13,7 +13,7 @@ public sealed class Surface
     /// <summary>Where the commands of this module start: a singleton and the collections under it.</summary>
     public static readonly (string Singleton, string[] Collections)[] Roots =
     {
-        ("communications", new[] { "calls", "presences", "onlineMeetings" }),
+        ("communications", new[] { "calls", "presences", "onlineMeetings", "callRecords" }),
     };
 
     /// <summary>Where the commands that start at one item of an entity set start: /users/{user-id}/onlineMeetings.</summary>
@@ -84,9 +84,9 @@ public sealed class Surface
         var wanted = new HashSet<string>(microsoftCommands, StringComparer.OrdinalIgnoreCase);
         wanted.UnionWith(Naming.Additions);
         var chosen = surface.candidates.Where(c => wanted.Contains(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-        // Every listed command under a root must come out of a rule (call records are a root of their own, later).
+        // Every listed command under a root must come out of a rule.
         var unplaced = wanted
-            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)) && !IsCallRecord(w) && !Naming.NotYet.ContainsKey(w))
+            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)) && !Naming.NotYet.ContainsKey(w))
             .Where(w => chosen.All(c => c.Name != w))
             .ToList();
         if (unplaced.Count > 0)
@@ -96,9 +96,6 @@ public sealed class Surface
 
         return chosen;
     }
-
-    private static bool IsCallRecord(string command) =>
-        command.Contains("MgCommunicationCallRecord", StringComparison.Ordinal) && !command.Contains("RecordingStatus", StringComparison.Ordinal);
 
     private void AddCollection(string parentPath, string parentNoun, List<PathParameter> parentIds, IEdmNavigationProperty nav, int depth)
     {

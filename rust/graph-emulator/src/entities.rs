@@ -19,6 +19,7 @@ use serde_json::{json, Map, Value};
 
 use crate::admission::{admit, with_ids, Incoming};
 use crate::calls;
+use crate::expand;
 use crate::graph_errors::insert_header;
 use crate::graph_shapes::{
     encode_segment, resolve, segments, ActionAnswer, ActionShape, Address, Tail, OPERATIONS,
@@ -194,7 +195,13 @@ impl Request<'_> {
                 .store
                 .collection_mut(&self.address.steps)
                 .map_err(|i| self.missing(i))?;
-            query::page(collection.values(), &options, page_size)
+            let mut page = query::page(collection.values(), &options, page_size);
+            let shape = self.address.last().shape;
+            for item in &mut page.items {
+                expand::apply(collection, shape, item, &options.expand)
+                    .map_err(|m| self.bad_request(&m))?;
+            }
+            page
         };
         let mut body = Map::new();
         body.insert("@odata.context".into(), json!(self.context(false)));
@@ -281,11 +288,23 @@ impl Request<'_> {
         let options = self.options()?;
         let entity = {
             let mut shared = self.state.lock();
-            let item = shared
+            let mut entity = shared
                 .store
                 .item_mut(&self.address.steps)
+                .map(|item| query::select(item, options.select.as_deref()))
                 .map_err(|i| self.missing(i))?;
-            query::select(item, options.select.as_deref())
+            let collection = shared
+                .store
+                .collection_mut(&self.address.steps)
+                .map_err(|i| self.missing(i))?;
+            expand::apply(
+                collection,
+                self.address.last().shape,
+                &mut entity,
+                &options.expand,
+            )
+            .map_err(|m| self.bad_request(&m))?;
+            entity
         };
         Ok(Json(with_context(entity, self.context(true))).into_response())
     }

@@ -1,7 +1,8 @@
 //! Graph's shapes for the paths the store serves, written here from Graph's
 //! documentation (and its v1.0 metadata's bound actions), not from `graph-core`'s
 //! descriptors: the collections under `/communications/calls`,
-//! `/communications/presences`, `/communications/onlineMeetings` and `/users/{id}`, the entity type
+//! `/communications/presences`, `/communications/onlineMeetings`, `/communications/callRecords`
+//! and `/users/{id}`, the entity type
 //! each holds, the actions bound to an item or a collection and how Graph answers
 //! each. And the resolution of a request path against that table.
 
@@ -285,6 +286,35 @@ pub(crate) static ONLINE_MEETINGS: CollectionShape = CollectionShape {
     on_create: Some(crate::meetings::new_meeting),
 };
 
+pub(crate) static SEGMENTS: CollectionShape = CollectionShape {
+    name: "segments",
+    entity: "callRecords.segment",
+    children: &[],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
+pub(crate) static SESSIONS: CollectionShape = CollectionShape {
+    name: "sessions",
+    entity: "callRecords.session",
+    children: &[&SEGMENTS],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
+/// Call records (`/communications/callRecords`), their sessions and each session's segments
+/// (`$expand=sessions($expand=segments)` nests them).
+pub(crate) static CALL_RECORDS: CollectionShape = CollectionShape {
+    name: "callRecords",
+    entity: "callRecords.callRecord",
+    children: &[&SESSIONS],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+};
+
 /// Users, so far as paths under one go (`/users/{id}/onlineMeetings`): every user exists, as
 /// in a tenant (`/users/{id}/presence` is the user's `communications/presences/{id}`).
 pub(crate) static USERS: CollectionShape = CollectionShape {
@@ -309,6 +339,10 @@ pub(crate) static ROOTS: &[RootShape] = &[
     RootShape {
         prefix: &["communications"],
         collection: &ONLINE_MEETINGS,
+    },
+    RootShape {
+        prefix: &["communications"],
+        collection: &CALL_RECORDS,
     },
     RootShape {
         prefix: &[],

@@ -23,6 +23,7 @@ mod calls;
 mod control;
 mod delegated;
 mod entities;
+mod expand;
 mod extras;
 mod faults;
 mod follow;

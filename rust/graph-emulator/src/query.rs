@@ -2,7 +2,8 @@
 //! `$filter` (the simple `prop eq 'value'` form; anything else is ignored),
 //! `$orderby` (one property, `asc`/`desc`), `$count`, `$skip`, `$top`,
 //! `$select`, and server-driven paging with `$skiptoken` in `@odata.nextLink`.
-//! `$search` and `$expand` are accepted and have no effect (the record shows them).
+//! `$expand` is parsed here and applied by `crate::expand`; `$search` is accepted and has
+//! no effect (the record shows it).
 
 use std::cmp::Ordering;
 
@@ -19,6 +20,7 @@ pub(crate) struct QueryOptions {
     /// Property path and whether descending.
     pub orderby: Option<(Vec<String>, bool)>,
     pub filter: Option<Filter>,
+    pub expand: Vec<crate::expand::Expand>,
 }
 
 /// `prop eq literal`, the property a `/`-separated path.
@@ -68,6 +70,7 @@ impl QueryOptions {
                 }
                 "$orderby" => options.orderby = Some(parse_orderby(&value)?),
                 "$filter" => options.filter = parse_filter(&value),
+                "$expand" => options.expand = crate::expand::parse(&value)?,
                 _ => {}
             }
         }

@@ -993,6 +993,1426 @@ namespace Microsoft.Graph.PowerShell.Models
         }
     }
 
+    /// <summary>microsoft.graph.callRecords.administrativeUnitInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsAdministrativeUnitInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.administrativeUnitInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsAdministrativeUnitInfo : GraphModel, IMicrosoftGraphCallRecordsAdministrativeUnitInfo
+    {
+        public string? Id { get; set; }
+
+        internal static MicrosoftGraphCallRecordsAdministrativeUnitInfo FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsAdministrativeUnitInfo();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "id" when TryText(value, out string? v0):
+                    Id = v0;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "id", Id);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.callRecord: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsCallRecord : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.callRecord, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsCallRecord : MicrosoftGraphEntity, IMicrosoftGraphCallRecordsCallRecord
+    {
+        public System.DateTime? EndDateTime { get; set; }
+
+        public string? JoinWebUrl { get; set; }
+
+        public System.DateTime? LastModifiedDateTime { get; set; }
+
+        public string?[]? Modalities { get; set; }
+
+        public IMicrosoftGraphIdentitySet? Organizer { get; set; }
+
+        public IMicrosoftGraphCallRecordsOrganizer? Organizer_v2 { get; set; }
+
+        public IMicrosoftGraphIdentitySet?[]? Participants { get; set; }
+
+        public IMicrosoftGraphCallRecordsParticipant?[]? Participants_v2 { get; set; }
+
+        public IMicrosoftGraphCallRecordsSession?[]? Sessions { get; set; }
+
+        public System.DateTime? StartDateTime { get; set; }
+
+        public string? Type { get; set; }
+
+        public long? Version { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsCallRecord FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsCallRecord();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v0):
+                    EndDateTime = v0;
+                    return true;
+                case "joinWebUrl" when TryText(value, out string? v1):
+                    JoinWebUrl = v1;
+                    return true;
+                case "lastModifiedDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    LastModifiedDateTime = v2;
+                    return true;
+                case "modalities" when TryArray(TryText, value, out string?[]? v3):
+                    Modalities = v3;
+                    return true;
+                case "organizer" when TryModel(MicrosoftGraphIdentitySet.FromJson, value, out IMicrosoftGraphIdentitySet? v4):
+                    Organizer = v4;
+                    return true;
+                case "organizer_v2" when TryModel(MicrosoftGraphCallRecordsOrganizer.FromJson, value, out IMicrosoftGraphCallRecordsOrganizer? v5):
+                    Organizer_v2 = v5;
+                    return true;
+                case "participants" when TryModelArray(MicrosoftGraphIdentitySet.FromJson, value, out IMicrosoftGraphIdentitySet?[]? v6):
+                    Participants = v6;
+                    return true;
+                case "participants_v2" when TryModelArray(MicrosoftGraphCallRecordsParticipant.FromJson, value, out IMicrosoftGraphCallRecordsParticipant?[]? v7):
+                    Participants_v2 = v7;
+                    return true;
+                case "sessions" when TryModelArray(MicrosoftGraphCallRecordsSession.FromJson, value, out IMicrosoftGraphCallRecordsSession?[]? v8):
+                    Sessions = v8;
+                    return true;
+                case "startDateTime" when TryDateTime(value, out System.DateTime? v9):
+                    StartDateTime = v9;
+                    return true;
+                case "type" when TryText(value, out string? v10):
+                    Type = v10;
+                    return true;
+                case "version" when TryInt64(value, out long? v11):
+                    Version = v11;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "joinWebUrl", JoinWebUrl);
+            WriteValue(writer, "lastModifiedDateTime", LastModifiedDateTime);
+            WriteValue(writer, "modalities", Modalities);
+            WriteValue(writer, "organizer", Organizer);
+            WriteValue(writer, "organizer_v2", Organizer_v2);
+            WriteValue(writer, "participants", Participants);
+            WriteValue(writer, "participants_v2", Participants_v2);
+            WriteValue(writer, "sessions", Sessions);
+            WriteValue(writer, "startDateTime", StartDateTime);
+            WriteValue(writer, "type", Type);
+            WriteValue(writer, "version", Version);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.clientUserAgent: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsClientUserAgent : IMicrosoftGraphCallRecordsUserAgent
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.clientUserAgent, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsClientUserAgent : MicrosoftGraphCallRecordsUserAgent, IMicrosoftGraphCallRecordsClientUserAgent
+    {
+        public string? AzureADAppId { get; set; }
+
+        public string? CommunicationServiceId { get; set; }
+
+        public string? Platform { get; set; }
+
+        public string? ProductFamily { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsClientUserAgent FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsClientUserAgent();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "azureADAppId" when TryText(value, out string? v0):
+                    AzureADAppId = v0;
+                    return true;
+                case "communicationServiceId" when TryText(value, out string? v1):
+                    CommunicationServiceId = v1;
+                    return true;
+                case "platform" when TryText(value, out string? v2):
+                    Platform = v2;
+                    return true;
+                case "productFamily" when TryText(value, out string? v3):
+                    ProductFamily = v3;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "azureADAppId", AzureADAppId);
+            WriteValue(writer, "communicationServiceId", CommunicationServiceId);
+            WriteValue(writer, "platform", Platform);
+            WriteValue(writer, "productFamily", ProductFamily);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.deviceInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsDeviceInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.deviceInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsDeviceInfo : GraphModel, IMicrosoftGraphCallRecordsDeviceInfo
+    {
+        public string? CaptureDeviceDriver { get; set; }
+
+        public string? CaptureDeviceName { get; set; }
+
+        public double? CaptureNotFunctioningEventRatio { get; set; }
+
+        public double? CpuInsufficentEventRatio { get; set; }
+
+        public double? DeviceClippingEventRatio { get; set; }
+
+        public double? DeviceGlitchEventRatio { get; set; }
+
+        public int? HowlingEventCount { get; set; }
+
+        public double? InitialSignalLevelRootMeanSquare { get; set; }
+
+        public double? LowSpeechLevelEventRatio { get; set; }
+
+        public double? LowSpeechToNoiseEventRatio { get; set; }
+
+        public double? MicGlitchRate { get; set; }
+
+        public int? ReceivedNoiseLevel { get; set; }
+
+        public int? ReceivedSignalLevel { get; set; }
+
+        public string? RenderDeviceDriver { get; set; }
+
+        public string? RenderDeviceName { get; set; }
+
+        public double? RenderMuteEventRatio { get; set; }
+
+        public double? RenderNotFunctioningEventRatio { get; set; }
+
+        public double? RenderZeroVolumeEventRatio { get; set; }
+
+        public int? SentNoiseLevel { get; set; }
+
+        public int? SentSignalLevel { get; set; }
+
+        public double? SpeakerGlitchRate { get; set; }
+
+        internal static MicrosoftGraphCallRecordsDeviceInfo FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsDeviceInfo();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "captureDeviceDriver" when TryText(value, out string? v0):
+                    CaptureDeviceDriver = v0;
+                    return true;
+                case "captureDeviceName" when TryText(value, out string? v1):
+                    CaptureDeviceName = v1;
+                    return true;
+                case "captureNotFunctioningEventRatio" when TryNumber(value, out double? v2):
+                    CaptureNotFunctioningEventRatio = v2;
+                    return true;
+                case "cpuInsufficentEventRatio" when TryNumber(value, out double? v3):
+                    CpuInsufficentEventRatio = v3;
+                    return true;
+                case "deviceClippingEventRatio" when TryNumber(value, out double? v4):
+                    DeviceClippingEventRatio = v4;
+                    return true;
+                case "deviceGlitchEventRatio" when TryNumber(value, out double? v5):
+                    DeviceGlitchEventRatio = v5;
+                    return true;
+                case "howlingEventCount" when TryInt32(value, out int? v6):
+                    HowlingEventCount = v6;
+                    return true;
+                case "initialSignalLevelRootMeanSquare" when TryNumber(value, out double? v7):
+                    InitialSignalLevelRootMeanSquare = v7;
+                    return true;
+                case "lowSpeechLevelEventRatio" when TryNumber(value, out double? v8):
+                    LowSpeechLevelEventRatio = v8;
+                    return true;
+                case "lowSpeechToNoiseEventRatio" when TryNumber(value, out double? v9):
+                    LowSpeechToNoiseEventRatio = v9;
+                    return true;
+                case "micGlitchRate" when TryNumber(value, out double? v10):
+                    MicGlitchRate = v10;
+                    return true;
+                case "receivedNoiseLevel" when TryInt32(value, out int? v11):
+                    ReceivedNoiseLevel = v11;
+                    return true;
+                case "receivedSignalLevel" when TryInt32(value, out int? v12):
+                    ReceivedSignalLevel = v12;
+                    return true;
+                case "renderDeviceDriver" when TryText(value, out string? v13):
+                    RenderDeviceDriver = v13;
+                    return true;
+                case "renderDeviceName" when TryText(value, out string? v14):
+                    RenderDeviceName = v14;
+                    return true;
+                case "renderMuteEventRatio" when TryNumber(value, out double? v15):
+                    RenderMuteEventRatio = v15;
+                    return true;
+                case "renderNotFunctioningEventRatio" when TryNumber(value, out double? v16):
+                    RenderNotFunctioningEventRatio = v16;
+                    return true;
+                case "renderZeroVolumeEventRatio" when TryNumber(value, out double? v17):
+                    RenderZeroVolumeEventRatio = v17;
+                    return true;
+                case "sentNoiseLevel" when TryInt32(value, out int? v18):
+                    SentNoiseLevel = v18;
+                    return true;
+                case "sentSignalLevel" when TryInt32(value, out int? v19):
+                    SentSignalLevel = v19;
+                    return true;
+                case "speakerGlitchRate" when TryNumber(value, out double? v20):
+                    SpeakerGlitchRate = v20;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "captureDeviceDriver", CaptureDeviceDriver);
+            WriteValue(writer, "captureDeviceName", CaptureDeviceName);
+            WriteValue(writer, "captureNotFunctioningEventRatio", CaptureNotFunctioningEventRatio);
+            WriteValue(writer, "cpuInsufficentEventRatio", CpuInsufficentEventRatio);
+            WriteValue(writer, "deviceClippingEventRatio", DeviceClippingEventRatio);
+            WriteValue(writer, "deviceGlitchEventRatio", DeviceGlitchEventRatio);
+            WriteValue(writer, "howlingEventCount", HowlingEventCount);
+            WriteValue(writer, "initialSignalLevelRootMeanSquare", InitialSignalLevelRootMeanSquare);
+            WriteValue(writer, "lowSpeechLevelEventRatio", LowSpeechLevelEventRatio);
+            WriteValue(writer, "lowSpeechToNoiseEventRatio", LowSpeechToNoiseEventRatio);
+            WriteValue(writer, "micGlitchRate", MicGlitchRate);
+            WriteValue(writer, "receivedNoiseLevel", ReceivedNoiseLevel);
+            WriteValue(writer, "receivedSignalLevel", ReceivedSignalLevel);
+            WriteValue(writer, "renderDeviceDriver", RenderDeviceDriver);
+            WriteValue(writer, "renderDeviceName", RenderDeviceName);
+            WriteValue(writer, "renderMuteEventRatio", RenderMuteEventRatio);
+            WriteValue(writer, "renderNotFunctioningEventRatio", RenderNotFunctioningEventRatio);
+            WriteValue(writer, "renderZeroVolumeEventRatio", RenderZeroVolumeEventRatio);
+            WriteValue(writer, "sentNoiseLevel", SentNoiseLevel);
+            WriteValue(writer, "sentSignalLevel", SentSignalLevel);
+            WriteValue(writer, "speakerGlitchRate", SpeakerGlitchRate);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.endpoint: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsEndpoint
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.endpoint, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsEndpoint : GraphModel, IMicrosoftGraphCallRecordsEndpoint
+    {
+        public IMicrosoftGraphCallRecordsUserAgent? UserAgent { get; set; }
+
+        internal static MicrosoftGraphCallRecordsEndpoint FromJson(JsonElement json)
+        {
+            MicrosoftGraphCallRecordsEndpoint model = ODataType(json) switch
+            {
+                "#microsoft.graph.callRecords.participantEndpoint" => new MicrosoftGraphCallRecordsParticipantEndpoint(),
+                "#microsoft.graph.callRecords.serviceEndpoint" => new MicrosoftGraphCallRecordsServiceEndpoint(),
+                _ => new MicrosoftGraphCallRecordsEndpoint(),
+            };
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "userAgent" when TryModel(MicrosoftGraphCallRecordsUserAgent.FromJson, value, out IMicrosoftGraphCallRecordsUserAgent? v0):
+                    UserAgent = v0;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "userAgent", UserAgent);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.failureInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsFailureInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.failureInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsFailureInfo : GraphModel, IMicrosoftGraphCallRecordsFailureInfo
+    {
+        public string? Reason { get; set; }
+
+        public string? Stage { get; set; }
+
+        internal static MicrosoftGraphCallRecordsFailureInfo FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsFailureInfo();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "reason" when TryText(value, out string? v0):
+                    Reason = v0;
+                    return true;
+                case "stage" when TryText(value, out string? v1):
+                    Stage = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "reason", Reason);
+            WriteValue(writer, "stage", Stage);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.feedbackTokenSet: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsFeedbackTokenSet
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.feedbackTokenSet, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsFeedbackTokenSet : GraphModel, IMicrosoftGraphCallRecordsFeedbackTokenSet
+    {
+        internal static MicrosoftGraphCallRecordsFeedbackTokenSet FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsFeedbackTokenSet();
+            model.ReadFrom(json);
+            return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.media: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsMedia
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.media, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsMedia : GraphModel, IMicrosoftGraphCallRecordsMedia
+    {
+        public IMicrosoftGraphCallRecordsDeviceInfo? CalleeDevice { get; set; }
+
+        public IMicrosoftGraphCallRecordsNetworkInfo? CalleeNetwork { get; set; }
+
+        public IMicrosoftGraphCallRecordsDeviceInfo? CallerDevice { get; set; }
+
+        public IMicrosoftGraphCallRecordsNetworkInfo? CallerNetwork { get; set; }
+
+        public string? Label { get; set; }
+
+        public IMicrosoftGraphCallRecordsMediaStream?[]? Streams { get; set; }
+
+        internal static MicrosoftGraphCallRecordsMedia FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsMedia();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "calleeDevice" when TryModel(MicrosoftGraphCallRecordsDeviceInfo.FromJson, value, out IMicrosoftGraphCallRecordsDeviceInfo? v0):
+                    CalleeDevice = v0;
+                    return true;
+                case "calleeNetwork" when TryModel(MicrosoftGraphCallRecordsNetworkInfo.FromJson, value, out IMicrosoftGraphCallRecordsNetworkInfo? v1):
+                    CalleeNetwork = v1;
+                    return true;
+                case "callerDevice" when TryModel(MicrosoftGraphCallRecordsDeviceInfo.FromJson, value, out IMicrosoftGraphCallRecordsDeviceInfo? v2):
+                    CallerDevice = v2;
+                    return true;
+                case "callerNetwork" when TryModel(MicrosoftGraphCallRecordsNetworkInfo.FromJson, value, out IMicrosoftGraphCallRecordsNetworkInfo? v3):
+                    CallerNetwork = v3;
+                    return true;
+                case "label" when TryText(value, out string? v4):
+                    Label = v4;
+                    return true;
+                case "streams" when TryModelArray(MicrosoftGraphCallRecordsMediaStream.FromJson, value, out IMicrosoftGraphCallRecordsMediaStream?[]? v5):
+                    Streams = v5;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "calleeDevice", CalleeDevice);
+            WriteValue(writer, "calleeNetwork", CalleeNetwork);
+            WriteValue(writer, "callerDevice", CallerDevice);
+            WriteValue(writer, "callerNetwork", CallerNetwork);
+            WriteValue(writer, "label", Label);
+            WriteValue(writer, "streams", Streams);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.mediaStream: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsMediaStream
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.mediaStream, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsMediaStream : GraphModel, IMicrosoftGraphCallRecordsMediaStream
+    {
+        public string? AudioCodec { get; set; }
+
+        public double? AverageAudioDegradation { get; set; }
+
+        public System.TimeSpan? AverageAudioNetworkJitter { get; set; }
+
+        public long? AverageBandwidthEstimate { get; set; }
+
+        public System.TimeSpan? AverageFreezeDuration { get; set; }
+
+        public System.TimeSpan? AverageJitter { get; set; }
+
+        public double? AveragePacketLossRate { get; set; }
+
+        public double? AverageRatioOfConcealedSamples { get; set; }
+
+        public double? AverageReceivedFrameRate { get; set; }
+
+        public System.TimeSpan? AverageRoundTripTime { get; set; }
+
+        public double? AverageVideoFrameLossPercentage { get; set; }
+
+        public double? AverageVideoFrameRate { get; set; }
+
+        public double? AverageVideoPacketLossRate { get; set; }
+
+        public System.DateTime? EndDateTime { get; set; }
+
+        public bool? IsAudioForwardErrorCorrectionUsed { get; set; }
+
+        public double? LowFrameRateRatio { get; set; }
+
+        public double? LowVideoProcessingCapabilityRatio { get; set; }
+
+        public System.TimeSpan? MaxAudioNetworkJitter { get; set; }
+
+        public System.TimeSpan? MaxJitter { get; set; }
+
+        public double? MaxPacketLossRate { get; set; }
+
+        public double? MaxRatioOfConcealedSamples { get; set; }
+
+        public System.TimeSpan? MaxRoundTripTime { get; set; }
+
+        public long? PacketUtilization { get; set; }
+
+        public double? PostForwardErrorCorrectionPacketLossRate { get; set; }
+
+        public System.TimeSpan? RmsFreezeDuration { get; set; }
+
+        public System.DateTime? StartDateTime { get; set; }
+
+        public string? StreamDirection { get; set; }
+
+        public string? StreamId { get; set; }
+
+        public string? VideoCodec { get; set; }
+
+        public bool? WasMediaBypassed { get; set; }
+
+        internal static MicrosoftGraphCallRecordsMediaStream FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsMediaStream();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "audioCodec" when TryText(value, out string? v0):
+                    AudioCodec = v0;
+                    return true;
+                case "averageAudioDegradation" when TryNumber(value, out double? v1):
+                    AverageAudioDegradation = v1;
+                    return true;
+                case "averageAudioNetworkJitter" when TryDuration(value, out System.TimeSpan? v2):
+                    AverageAudioNetworkJitter = v2;
+                    return true;
+                case "averageBandwidthEstimate" when TryInt64(value, out long? v3):
+                    AverageBandwidthEstimate = v3;
+                    return true;
+                case "averageFreezeDuration" when TryDuration(value, out System.TimeSpan? v4):
+                    AverageFreezeDuration = v4;
+                    return true;
+                case "averageJitter" when TryDuration(value, out System.TimeSpan? v5):
+                    AverageJitter = v5;
+                    return true;
+                case "averagePacketLossRate" when TryNumber(value, out double? v6):
+                    AveragePacketLossRate = v6;
+                    return true;
+                case "averageRatioOfConcealedSamples" when TryNumber(value, out double? v7):
+                    AverageRatioOfConcealedSamples = v7;
+                    return true;
+                case "averageReceivedFrameRate" when TryNumber(value, out double? v8):
+                    AverageReceivedFrameRate = v8;
+                    return true;
+                case "averageRoundTripTime" when TryDuration(value, out System.TimeSpan? v9):
+                    AverageRoundTripTime = v9;
+                    return true;
+                case "averageVideoFrameLossPercentage" when TryNumber(value, out double? v10):
+                    AverageVideoFrameLossPercentage = v10;
+                    return true;
+                case "averageVideoFrameRate" when TryNumber(value, out double? v11):
+                    AverageVideoFrameRate = v11;
+                    return true;
+                case "averageVideoPacketLossRate" when TryNumber(value, out double? v12):
+                    AverageVideoPacketLossRate = v12;
+                    return true;
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v13):
+                    EndDateTime = v13;
+                    return true;
+                case "isAudioForwardErrorCorrectionUsed" when TryBoolean(value, out bool? v14):
+                    IsAudioForwardErrorCorrectionUsed = v14;
+                    return true;
+                case "lowFrameRateRatio" when TryNumber(value, out double? v15):
+                    LowFrameRateRatio = v15;
+                    return true;
+                case "lowVideoProcessingCapabilityRatio" when TryNumber(value, out double? v16):
+                    LowVideoProcessingCapabilityRatio = v16;
+                    return true;
+                case "maxAudioNetworkJitter" when TryDuration(value, out System.TimeSpan? v17):
+                    MaxAudioNetworkJitter = v17;
+                    return true;
+                case "maxJitter" when TryDuration(value, out System.TimeSpan? v18):
+                    MaxJitter = v18;
+                    return true;
+                case "maxPacketLossRate" when TryNumber(value, out double? v19):
+                    MaxPacketLossRate = v19;
+                    return true;
+                case "maxRatioOfConcealedSamples" when TryNumber(value, out double? v20):
+                    MaxRatioOfConcealedSamples = v20;
+                    return true;
+                case "maxRoundTripTime" when TryDuration(value, out System.TimeSpan? v21):
+                    MaxRoundTripTime = v21;
+                    return true;
+                case "packetUtilization" when TryInt64(value, out long? v22):
+                    PacketUtilization = v22;
+                    return true;
+                case "postForwardErrorCorrectionPacketLossRate" when TryNumber(value, out double? v23):
+                    PostForwardErrorCorrectionPacketLossRate = v23;
+                    return true;
+                case "rmsFreezeDuration" when TryDuration(value, out System.TimeSpan? v24):
+                    RmsFreezeDuration = v24;
+                    return true;
+                case "startDateTime" when TryDateTime(value, out System.DateTime? v25):
+                    StartDateTime = v25;
+                    return true;
+                case "streamDirection" when TryText(value, out string? v26):
+                    StreamDirection = v26;
+                    return true;
+                case "streamId" when TryText(value, out string? v27):
+                    StreamId = v27;
+                    return true;
+                case "videoCodec" when TryText(value, out string? v28):
+                    VideoCodec = v28;
+                    return true;
+                case "wasMediaBypassed" when TryBoolean(value, out bool? v29):
+                    WasMediaBypassed = v29;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "audioCodec", AudioCodec);
+            WriteValue(writer, "averageAudioDegradation", AverageAudioDegradation);
+            WriteDuration(writer, "averageAudioNetworkJitter", AverageAudioNetworkJitter);
+            WriteValue(writer, "averageBandwidthEstimate", AverageBandwidthEstimate);
+            WriteDuration(writer, "averageFreezeDuration", AverageFreezeDuration);
+            WriteDuration(writer, "averageJitter", AverageJitter);
+            WriteValue(writer, "averagePacketLossRate", AveragePacketLossRate);
+            WriteValue(writer, "averageRatioOfConcealedSamples", AverageRatioOfConcealedSamples);
+            WriteValue(writer, "averageReceivedFrameRate", AverageReceivedFrameRate);
+            WriteDuration(writer, "averageRoundTripTime", AverageRoundTripTime);
+            WriteValue(writer, "averageVideoFrameLossPercentage", AverageVideoFrameLossPercentage);
+            WriteValue(writer, "averageVideoFrameRate", AverageVideoFrameRate);
+            WriteValue(writer, "averageVideoPacketLossRate", AverageVideoPacketLossRate);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "isAudioForwardErrorCorrectionUsed", IsAudioForwardErrorCorrectionUsed);
+            WriteValue(writer, "lowFrameRateRatio", LowFrameRateRatio);
+            WriteValue(writer, "lowVideoProcessingCapabilityRatio", LowVideoProcessingCapabilityRatio);
+            WriteDuration(writer, "maxAudioNetworkJitter", MaxAudioNetworkJitter);
+            WriteDuration(writer, "maxJitter", MaxJitter);
+            WriteValue(writer, "maxPacketLossRate", MaxPacketLossRate);
+            WriteValue(writer, "maxRatioOfConcealedSamples", MaxRatioOfConcealedSamples);
+            WriteDuration(writer, "maxRoundTripTime", MaxRoundTripTime);
+            WriteValue(writer, "packetUtilization", PacketUtilization);
+            WriteValue(writer, "postForwardErrorCorrectionPacketLossRate", PostForwardErrorCorrectionPacketLossRate);
+            WriteDuration(writer, "rmsFreezeDuration", RmsFreezeDuration);
+            WriteValue(writer, "startDateTime", StartDateTime);
+            WriteValue(writer, "streamDirection", StreamDirection);
+            WriteValue(writer, "streamId", StreamId);
+            WriteValue(writer, "videoCodec", VideoCodec);
+            WriteValue(writer, "wasMediaBypassed", WasMediaBypassed);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.networkInfo: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsNetworkInfo
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.networkInfo, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsNetworkInfo : GraphModel, IMicrosoftGraphCallRecordsNetworkInfo
+    {
+        public double? BandwidthLowEventRatio { get; set; }
+
+        public string? BasicServiceSetIdentifier { get; set; }
+
+        public string? ConnectionType { get; set; }
+
+        public double? DelayEventRatio { get; set; }
+
+        public string? DnsSuffix { get; set; }
+
+        public string? IpAddress { get; set; }
+
+        public long? LinkSpeed { get; set; }
+
+        public string? MacAddress { get; set; }
+
+        public string? NetworkTransportProtocol { get; set; }
+
+        public int? Port { get; set; }
+
+        public double? ReceivedQualityEventRatio { get; set; }
+
+        public string? ReflexiveIPAddress { get; set; }
+
+        public string? RelayIPAddress { get; set; }
+
+        public int? RelayPort { get; set; }
+
+        public double? SentQualityEventRatio { get; set; }
+
+        public string? Subnet { get; set; }
+
+        public IMicrosoftGraphCallRecordsTraceRouteHop?[]? TraceRouteHops { get; set; }
+
+        public string? WifiBand { get; set; }
+
+        public int? WifiBatteryCharge { get; set; }
+
+        public int? WifiChannel { get; set; }
+
+        public string? WifiMicrosoftDriver { get; set; }
+
+        public string? WifiMicrosoftDriverVersion { get; set; }
+
+        public string? WifiRadioType { get; set; }
+
+        public int? WifiSignalStrength { get; set; }
+
+        public string? WifiVendorDriver { get; set; }
+
+        public string? WifiVendorDriverVersion { get; set; }
+
+        internal static MicrosoftGraphCallRecordsNetworkInfo FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsNetworkInfo();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "bandwidthLowEventRatio" when TryNumber(value, out double? v0):
+                    BandwidthLowEventRatio = v0;
+                    return true;
+                case "basicServiceSetIdentifier" when TryText(value, out string? v1):
+                    BasicServiceSetIdentifier = v1;
+                    return true;
+                case "connectionType" when TryText(value, out string? v2):
+                    ConnectionType = v2;
+                    return true;
+                case "delayEventRatio" when TryNumber(value, out double? v3):
+                    DelayEventRatio = v3;
+                    return true;
+                case "dnsSuffix" when TryText(value, out string? v4):
+                    DnsSuffix = v4;
+                    return true;
+                case "ipAddress" when TryText(value, out string? v5):
+                    IpAddress = v5;
+                    return true;
+                case "linkSpeed" when TryInt64(value, out long? v6):
+                    LinkSpeed = v6;
+                    return true;
+                case "macAddress" when TryText(value, out string? v7):
+                    MacAddress = v7;
+                    return true;
+                case "networkTransportProtocol" when TryText(value, out string? v8):
+                    NetworkTransportProtocol = v8;
+                    return true;
+                case "port" when TryInt32(value, out int? v9):
+                    Port = v9;
+                    return true;
+                case "receivedQualityEventRatio" when TryNumber(value, out double? v10):
+                    ReceivedQualityEventRatio = v10;
+                    return true;
+                case "reflexiveIPAddress" when TryText(value, out string? v11):
+                    ReflexiveIPAddress = v11;
+                    return true;
+                case "relayIPAddress" when TryText(value, out string? v12):
+                    RelayIPAddress = v12;
+                    return true;
+                case "relayPort" when TryInt32(value, out int? v13):
+                    RelayPort = v13;
+                    return true;
+                case "sentQualityEventRatio" when TryNumber(value, out double? v14):
+                    SentQualityEventRatio = v14;
+                    return true;
+                case "subnet" when TryText(value, out string? v15):
+                    Subnet = v15;
+                    return true;
+                case "traceRouteHops" when TryModelArray(MicrosoftGraphCallRecordsTraceRouteHop.FromJson, value, out IMicrosoftGraphCallRecordsTraceRouteHop?[]? v16):
+                    TraceRouteHops = v16;
+                    return true;
+                case "wifiBand" when TryText(value, out string? v17):
+                    WifiBand = v17;
+                    return true;
+                case "wifiBatteryCharge" when TryInt32(value, out int? v18):
+                    WifiBatteryCharge = v18;
+                    return true;
+                case "wifiChannel" when TryInt32(value, out int? v19):
+                    WifiChannel = v19;
+                    return true;
+                case "wifiMicrosoftDriver" when TryText(value, out string? v20):
+                    WifiMicrosoftDriver = v20;
+                    return true;
+                case "wifiMicrosoftDriverVersion" when TryText(value, out string? v21):
+                    WifiMicrosoftDriverVersion = v21;
+                    return true;
+                case "wifiRadioType" when TryText(value, out string? v22):
+                    WifiRadioType = v22;
+                    return true;
+                case "wifiSignalStrength" when TryInt32(value, out int? v23):
+                    WifiSignalStrength = v23;
+                    return true;
+                case "wifiVendorDriver" when TryText(value, out string? v24):
+                    WifiVendorDriver = v24;
+                    return true;
+                case "wifiVendorDriverVersion" when TryText(value, out string? v25):
+                    WifiVendorDriverVersion = v25;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "bandwidthLowEventRatio", BandwidthLowEventRatio);
+            WriteValue(writer, "basicServiceSetIdentifier", BasicServiceSetIdentifier);
+            WriteValue(writer, "connectionType", ConnectionType);
+            WriteValue(writer, "delayEventRatio", DelayEventRatio);
+            WriteValue(writer, "dnsSuffix", DnsSuffix);
+            WriteValue(writer, "ipAddress", IpAddress);
+            WriteValue(writer, "linkSpeed", LinkSpeed);
+            WriteValue(writer, "macAddress", MacAddress);
+            WriteValue(writer, "networkTransportProtocol", NetworkTransportProtocol);
+            WriteValue(writer, "port", Port);
+            WriteValue(writer, "receivedQualityEventRatio", ReceivedQualityEventRatio);
+            WriteValue(writer, "reflexiveIPAddress", ReflexiveIPAddress);
+            WriteValue(writer, "relayIPAddress", RelayIPAddress);
+            WriteValue(writer, "relayPort", RelayPort);
+            WriteValue(writer, "sentQualityEventRatio", SentQualityEventRatio);
+            WriteValue(writer, "subnet", Subnet);
+            WriteValue(writer, "traceRouteHops", TraceRouteHops);
+            WriteValue(writer, "wifiBand", WifiBand);
+            WriteValue(writer, "wifiBatteryCharge", WifiBatteryCharge);
+            WriteValue(writer, "wifiChannel", WifiChannel);
+            WriteValue(writer, "wifiMicrosoftDriver", WifiMicrosoftDriver);
+            WriteValue(writer, "wifiMicrosoftDriverVersion", WifiMicrosoftDriverVersion);
+            WriteValue(writer, "wifiRadioType", WifiRadioType);
+            WriteValue(writer, "wifiSignalStrength", WifiSignalStrength);
+            WriteValue(writer, "wifiVendorDriver", WifiVendorDriver);
+            WriteValue(writer, "wifiVendorDriverVersion", WifiVendorDriverVersion);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.organizer: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsOrganizer : IMicrosoftGraphCallRecordsParticipantBase
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.organizer, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsOrganizer : MicrosoftGraphCallRecordsParticipantBase, IMicrosoftGraphCallRecordsOrganizer
+    {
+        internal static new MicrosoftGraphCallRecordsOrganizer FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsOrganizer();
+            model.ReadFrom(json);
+            return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.participant: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsParticipant : IMicrosoftGraphCallRecordsParticipantBase
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.participant, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsParticipant : MicrosoftGraphCallRecordsParticipantBase, IMicrosoftGraphCallRecordsParticipant
+    {
+        internal static new MicrosoftGraphCallRecordsParticipant FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsParticipant();
+            model.ReadFrom(json);
+            return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.participantBase: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsParticipantBase : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.participantBase, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsParticipantBase : MicrosoftGraphEntity, IMicrosoftGraphCallRecordsParticipantBase
+    {
+        public IMicrosoftGraphCallRecordsAdministrativeUnitInfo?[]? AdministrativeUnitInfos { get; set; }
+
+        public IMicrosoftGraphCommunicationsIdentitySet? Identity { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsParticipantBase FromJson(JsonElement json)
+        {
+            MicrosoftGraphCallRecordsParticipantBase model = ODataType(json) switch
+            {
+                "#microsoft.graph.callRecords.organizer" => new MicrosoftGraphCallRecordsOrganizer(),
+                "#microsoft.graph.callRecords.participant" => new MicrosoftGraphCallRecordsParticipant(),
+                _ => new MicrosoftGraphCallRecordsParticipantBase(),
+            };
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "administrativeUnitInfos" when TryModelArray(MicrosoftGraphCallRecordsAdministrativeUnitInfo.FromJson, value, out IMicrosoftGraphCallRecordsAdministrativeUnitInfo?[]? v0):
+                    AdministrativeUnitInfos = v0;
+                    return true;
+                case "identity" when TryModel(MicrosoftGraphCommunicationsIdentitySet.FromJson, value, out IMicrosoftGraphCommunicationsIdentitySet? v1):
+                    Identity = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "administrativeUnitInfos", AdministrativeUnitInfos);
+            WriteValue(writer, "identity", Identity);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.participantEndpoint: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsParticipantEndpoint : IMicrosoftGraphCallRecordsEndpoint
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.participantEndpoint, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsParticipantEndpoint : MicrosoftGraphCallRecordsEndpoint, IMicrosoftGraphCallRecordsParticipantEndpoint
+    {
+        public IMicrosoftGraphIdentity? AssociatedIdentity { get; set; }
+
+        public int? CpuCoresCount { get; set; }
+
+        public string? CpuName { get; set; }
+
+        public int? CpuProcessorSpeedInMhz { get; set; }
+
+        public IMicrosoftGraphCallRecordsUserFeedback? Feedback { get; set; }
+
+        public IMicrosoftGraphIdentitySet? Identity { get; set; }
+
+        public string? Name { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsParticipantEndpoint FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsParticipantEndpoint();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "associatedIdentity" when TryModel(MicrosoftGraphIdentity.FromJson, value, out IMicrosoftGraphIdentity? v0):
+                    AssociatedIdentity = v0;
+                    return true;
+                case "cpuCoresCount" when TryInt32(value, out int? v1):
+                    CpuCoresCount = v1;
+                    return true;
+                case "cpuName" when TryText(value, out string? v2):
+                    CpuName = v2;
+                    return true;
+                case "cpuProcessorSpeedInMhz" when TryInt32(value, out int? v3):
+                    CpuProcessorSpeedInMhz = v3;
+                    return true;
+                case "feedback" when TryModel(MicrosoftGraphCallRecordsUserFeedback.FromJson, value, out IMicrosoftGraphCallRecordsUserFeedback? v4):
+                    Feedback = v4;
+                    return true;
+                case "identity" when TryModel(MicrosoftGraphIdentitySet.FromJson, value, out IMicrosoftGraphIdentitySet? v5):
+                    Identity = v5;
+                    return true;
+                case "name" when TryText(value, out string? v6):
+                    Name = v6;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "associatedIdentity", AssociatedIdentity);
+            WriteValue(writer, "cpuCoresCount", CpuCoresCount);
+            WriteValue(writer, "cpuName", CpuName);
+            WriteValue(writer, "cpuProcessorSpeedInMhz", CpuProcessorSpeedInMhz);
+            WriteValue(writer, "feedback", Feedback);
+            WriteValue(writer, "identity", Identity);
+            WriteValue(writer, "name", Name);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.segment: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsSegment : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.segment, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsSegment : MicrosoftGraphEntity, IMicrosoftGraphCallRecordsSegment
+    {
+        public IMicrosoftGraphCallRecordsEndpoint? Callee { get; set; }
+
+        public IMicrosoftGraphCallRecordsEndpoint? Caller { get; set; }
+
+        public System.DateTime? EndDateTime { get; set; }
+
+        public IMicrosoftGraphCallRecordsFailureInfo? FailureInfo { get; set; }
+
+        public IMicrosoftGraphCallRecordsMedia?[]? Media { get; set; }
+
+        public System.DateTime? StartDateTime { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsSegment FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsSegment();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "callee" when TryModel(MicrosoftGraphCallRecordsEndpoint.FromJson, value, out IMicrosoftGraphCallRecordsEndpoint? v0):
+                    Callee = v0;
+                    return true;
+                case "caller" when TryModel(MicrosoftGraphCallRecordsEndpoint.FromJson, value, out IMicrosoftGraphCallRecordsEndpoint? v1):
+                    Caller = v1;
+                    return true;
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    EndDateTime = v2;
+                    return true;
+                case "failureInfo" when TryModel(MicrosoftGraphCallRecordsFailureInfo.FromJson, value, out IMicrosoftGraphCallRecordsFailureInfo? v3):
+                    FailureInfo = v3;
+                    return true;
+                case "media" when TryModelArray(MicrosoftGraphCallRecordsMedia.FromJson, value, out IMicrosoftGraphCallRecordsMedia?[]? v4):
+                    Media = v4;
+                    return true;
+                case "startDateTime" when TryDateTime(value, out System.DateTime? v5):
+                    StartDateTime = v5;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "callee", Callee);
+            WriteValue(writer, "caller", Caller);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "failureInfo", FailureInfo);
+            WriteValue(writer, "media", Media);
+            WriteValue(writer, "startDateTime", StartDateTime);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.serviceEndpoint: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsServiceEndpoint : IMicrosoftGraphCallRecordsEndpoint
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.serviceEndpoint, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsServiceEndpoint : MicrosoftGraphCallRecordsEndpoint, IMicrosoftGraphCallRecordsServiceEndpoint
+    {
+        internal static new MicrosoftGraphCallRecordsServiceEndpoint FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsServiceEndpoint();
+            model.ReadFrom(json);
+            return model;
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.serviceUserAgent: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsServiceUserAgent : IMicrosoftGraphCallRecordsUserAgent
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.serviceUserAgent, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsServiceUserAgent : MicrosoftGraphCallRecordsUserAgent, IMicrosoftGraphCallRecordsServiceUserAgent
+    {
+        public string? Role { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsServiceUserAgent FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsServiceUserAgent();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "role" when TryText(value, out string? v0):
+                    Role = v0;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "role", Role);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.session: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsSession : IMicrosoftGraphEntity
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.session, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsSession : MicrosoftGraphEntity, IMicrosoftGraphCallRecordsSession
+    {
+        public IMicrosoftGraphCallRecordsEndpoint? Callee { get; set; }
+
+        public IMicrosoftGraphCallRecordsEndpoint? Caller { get; set; }
+
+        public System.DateTime? EndDateTime { get; set; }
+
+        public IMicrosoftGraphCallRecordsFailureInfo? FailureInfo { get; set; }
+
+        public bool? IsTest { get; set; }
+
+        public string?[]? Modalities { get; set; }
+
+        public IMicrosoftGraphCallRecordsSegment?[]? Segments { get; set; }
+
+        public System.DateTime? StartDateTime { get; set; }
+
+        internal static new MicrosoftGraphCallRecordsSession FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsSession();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "callee" when TryModel(MicrosoftGraphCallRecordsEndpoint.FromJson, value, out IMicrosoftGraphCallRecordsEndpoint? v0):
+                    Callee = v0;
+                    return true;
+                case "caller" when TryModel(MicrosoftGraphCallRecordsEndpoint.FromJson, value, out IMicrosoftGraphCallRecordsEndpoint? v1):
+                    Caller = v1;
+                    return true;
+                case "endDateTime" when TryDateTime(value, out System.DateTime? v2):
+                    EndDateTime = v2;
+                    return true;
+                case "failureInfo" when TryModel(MicrosoftGraphCallRecordsFailureInfo.FromJson, value, out IMicrosoftGraphCallRecordsFailureInfo? v3):
+                    FailureInfo = v3;
+                    return true;
+                case "isTest" when TryBoolean(value, out bool? v4):
+                    IsTest = v4;
+                    return true;
+                case "modalities" when TryArray(TryText, value, out string?[]? v5):
+                    Modalities = v5;
+                    return true;
+                case "segments" when TryModelArray(MicrosoftGraphCallRecordsSegment.FromJson, value, out IMicrosoftGraphCallRecordsSegment?[]? v6):
+                    Segments = v6;
+                    return true;
+                case "startDateTime" when TryDateTime(value, out System.DateTime? v7):
+                    StartDateTime = v7;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "callee", Callee);
+            WriteValue(writer, "caller", Caller);
+            WriteValue(writer, "endDateTime", EndDateTime);
+            WriteValue(writer, "failureInfo", FailureInfo);
+            WriteValue(writer, "isTest", IsTest);
+            WriteValue(writer, "modalities", Modalities);
+            WriteValue(writer, "segments", Segments);
+            WriteValue(writer, "startDateTime", StartDateTime);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.traceRouteHop: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsTraceRouteHop
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.traceRouteHop, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsTraceRouteHop : GraphModel, IMicrosoftGraphCallRecordsTraceRouteHop
+    {
+        public int? HopCount { get; set; }
+
+        public string? IpAddress { get; set; }
+
+        public System.TimeSpan? RoundTripTime { get; set; }
+
+        internal static MicrosoftGraphCallRecordsTraceRouteHop FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsTraceRouteHop();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "hopCount" when TryInt32(value, out int? v0):
+                    HopCount = v0;
+                    return true;
+                case "ipAddress" when TryText(value, out string? v1):
+                    IpAddress = v1;
+                    return true;
+                case "roundTripTime" when TryDuration(value, out System.TimeSpan? v2):
+                    RoundTripTime = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "hopCount", HopCount);
+            WriteValue(writer, "ipAddress", IpAddress);
+            WriteDuration(writer, "roundTripTime", RoundTripTime);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.userAgent: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsUserAgent
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.userAgent, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsUserAgent : GraphModel, IMicrosoftGraphCallRecordsUserAgent
+    {
+        public string? ApplicationVersion { get; set; }
+
+        public string? HeaderValue { get; set; }
+
+        internal static MicrosoftGraphCallRecordsUserAgent FromJson(JsonElement json)
+        {
+            MicrosoftGraphCallRecordsUserAgent model = ODataType(json) switch
+            {
+                "#microsoft.graph.callRecords.clientUserAgent" => new MicrosoftGraphCallRecordsClientUserAgent(),
+                "#microsoft.graph.callRecords.serviceUserAgent" => new MicrosoftGraphCallRecordsServiceUserAgent(),
+                _ => new MicrosoftGraphCallRecordsUserAgent(),
+            };
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "applicationVersion" when TryText(value, out string? v0):
+                    ApplicationVersion = v0;
+                    return true;
+                case "headerValue" when TryText(value, out string? v1):
+                    HeaderValue = v1;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "applicationVersion", ApplicationVersion);
+            WriteValue(writer, "headerValue", HeaderValue);
+        }
+    }
+
+    /// <summary>microsoft.graph.callRecords.userFeedback: any hashtable or object converts to it.</summary>
+    [TypeConverter(typeof(PowerShellValueConverter))]
+    public interface IMicrosoftGraphCallRecordsUserFeedback
+    {
+    }
+
+    /// <summary>microsoft.graph.callRecords.userFeedback, as Graph answered it.</summary>
+    public partial class MicrosoftGraphCallRecordsUserFeedback : GraphModel, IMicrosoftGraphCallRecordsUserFeedback
+    {
+        public string? Rating { get; set; }
+
+        public string? Text { get; set; }
+
+        public IMicrosoftGraphCallRecordsFeedbackTokenSet? Tokens { get; set; }
+
+        internal static MicrosoftGraphCallRecordsUserFeedback FromJson(JsonElement json)
+        {
+            var model = new MicrosoftGraphCallRecordsUserFeedback();
+            model.ReadFrom(json);
+            return model;
+        }
+
+        protected override bool ReadProperty(string name, JsonElement value)
+        {
+            switch (name)
+            {
+                case "rating" when TryText(value, out string? v0):
+                    Rating = v0;
+                    return true;
+                case "text" when TryText(value, out string? v1):
+                    Text = v1;
+                    return true;
+                case "tokens" when TryModel(MicrosoftGraphCallRecordsFeedbackTokenSet.FromJson, value, out IMicrosoftGraphCallRecordsFeedbackTokenSet? v2):
+                    Tokens = v2;
+                    return true;
+                default:
+                    return base.ReadProperty(name, value);
+            }
+        }
+
+        protected override void WriteProperties(Utf8JsonWriter writer)
+        {
+            base.WriteProperties(writer);
+            WriteValue(writer, "rating", Rating);
+            WriteValue(writer, "text", Text);
+            WriteValue(writer, "tokens", Tokens);
+        }
+    }
+
     /// <summary>microsoft.graph.callRecords.userIdentity: any hashtable or object converts to it.</summary>
     [TypeConverter(typeof(PowerShellValueConverter))]
     public interface IMicrosoftGraphCallRecordsUserIdentity : IMicrosoftGraphIdentity
@@ -1944,6 +3364,12 @@ namespace Microsoft.Graph.PowerShell.Models
                 "#microsoft.graph.audioRoutingGroup" => new MicrosoftGraphAudioRoutingGroup(),
                 "#microsoft.graph.call" => new MicrosoftGraphCall(),
                 "#microsoft.graph.callRecording" => new MicrosoftGraphCallRecording(),
+                "#microsoft.graph.callRecords.callRecord" => new MicrosoftGraphCallRecordsCallRecord(),
+                "#microsoft.graph.callRecords.organizer" => new MicrosoftGraphCallRecordsOrganizer(),
+                "#microsoft.graph.callRecords.participant" => new MicrosoftGraphCallRecordsParticipant(),
+                "#microsoft.graph.callRecords.participantBase" => new MicrosoftGraphCallRecordsParticipantBase(),
+                "#microsoft.graph.callRecords.segment" => new MicrosoftGraphCallRecordsSegment(),
+                "#microsoft.graph.callRecords.session" => new MicrosoftGraphCallRecordsSession(),
                 "#microsoft.graph.callTranscript" => new MicrosoftGraphCallTranscript(),
                 "#microsoft.graph.cancelMediaProcessingOperation" => new MicrosoftGraphCancelMediaProcessingOperation(),
                 "#microsoft.graph.commsOperation" => new MicrosoftGraphCommsOperation(),
@@ -5228,7 +6654,7 @@ namespace Microsoft.Graph.PowerShell.Models
     }
 
     /// <summary>Lets PowerShell bind hashtables and objects to every model interface above.</summary>
-    public sealed partial class PowerShellValue : IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema, IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema, IPaths13Zt223CommunicationsCallsCallIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPaths14Wb7KqCommunicationsCallsCallIdMicrosoftGraphRecordresponsePostRequestbodyContentApplicationJsonSchema, IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema, IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema, IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema, IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema, IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema, IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema, IPaths1JbdsmaCommunicationsCallsMicrosoftGraphLogteleconferencedevicequalityPostRequestbodyContentApplicationJsonSchema, IPaths1X7BvttCommunicationsCallsCallIdMicrosoftGraphUnmutePostRequestbodyContentApplicationJsonSchema, IPaths4QrghdCommunicationsCallsCallIdMicrosoftGraphRejectPostRequestbodyContentApplicationJsonSchema, IPaths4Zbm7LCommunicationsCallsCallIdMicrosoftGraphTransferPostRequestbodyContentApplicationJsonSchema, IPathsCommunicationsOnlineMeetingsMicrosoftGraphCreateOrGetPostRequestbodyContentApplicationJsonSchema, IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema, IPathsKtcw9WCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStartholdmusicPostRequestbodyContentApplicationJsonSchema, IPathsO55L3LCommunicationsCallsCallIdMicrosoftGraphSenddtmftonesPostRequestbodyContentApplicationJsonSchema, IPathsOj95ZpCommunicationsCallsCallIdMicrosoftGraphChangescreensharingrolePostRequestbodyContentApplicationJsonSchema, IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema, IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema, IPathsTobgxoCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPathsXyl6WiCommunicationsCallsCallIdMicrosoftGraphSubscribetotonePostRequestbodyContentApplicationJsonSchema, IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema, IMicrosoftGraphAddLargeGalleryViewOperation, IMicrosoftGraphAiInteractionMentionedIdentitySet, IMicrosoftGraphAppHostedMediaConfig, IMicrosoftGraphAttendanceInterval, IMicrosoftGraphAttendanceRecord, IMicrosoftGraphAudioConferencing, IMicrosoftGraphAudioRoutingGroup, IMicrosoftGraphAzureCommunicationServicesUserIdentity, IMicrosoftGraphBroadcastMeetingCaptionSettings, IMicrosoftGraphBroadcastMeetingSettings, IMicrosoftGraphCall, IMicrosoftGraphCallMediaState, IMicrosoftGraphCallOptions, IMicrosoftGraphCallRecording, IMicrosoftGraphCallRecordsUserIdentity, IMicrosoftGraphCallRoute, IMicrosoftGraphCallTranscript, IMicrosoftGraphCallTranscriptionInfo, IMicrosoftGraphCancelMediaProcessingOperation, IMicrosoftGraphChatInfo, IMicrosoftGraphChatMessageFromIdentitySet, IMicrosoftGraphChatMessageMentionedIdentitySet, IMicrosoftGraphChatMessageReactionIdentitySet, IMicrosoftGraphChatRestrictions, IMicrosoftGraphCloudVideoInteropInfo, IMicrosoftGraphCommsOperation, IMicrosoftGraphCommunicationsApplicationIdentity, IMicrosoftGraphCommunicationsApplicationInstanceIdentity, IMicrosoftGraphCommunicationsEncryptedIdentity, IMicrosoftGraphCommunicationsGuestIdentity, IMicrosoftGraphCommunicationsIdentitySet, IMicrosoftGraphCommunicationsPhoneIdentity, IMicrosoftGraphCommunicationsUserIdentity, IMicrosoftGraphContentSharingSession, IMicrosoftGraphDateTimeTimeZone, IMicrosoftGraphDetailsInfo, IMicrosoftGraphEmailIdentity, IMicrosoftGraphEngagementIdentitySet, IMicrosoftGraphEntity, IMicrosoftGraphIdentity, IMicrosoftGraphIdentitySet, IMicrosoftGraphIncomingCallOptions, IMicrosoftGraphIncomingContext, IMicrosoftGraphInitiator, IMicrosoftGraphInvitationParticipantInfo, IMicrosoftGraphInviteParticipantsOperation, IMicrosoftGraphItemBody, IMicrosoftGraphJoinMeetingIdMeetingInfo, IMicrosoftGraphJoinMeetingIdSettings, IMicrosoftGraphLobbyBypassSettings, IMicrosoftGraphMediaConfig, IMicrosoftGraphMediaInfo, IMicrosoftGraphMediaPrompt, IMicrosoftGraphMediaStream, IMicrosoftGraphMeetingAttendanceReport, IMicrosoftGraphMeetingInfo, IMicrosoftGraphMeetingParticipantInfo, IMicrosoftGraphMeetingParticipants, IMicrosoftGraphMuteParticipantOperation, IMicrosoftGraphOnlineMeeting, IMicrosoftGraphOnlineMeetingBase, IMicrosoftGraphOnlineMeetingRestricted, IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment, IMicrosoftGraphOrganizerMeetingInfo, IMicrosoftGraphOutOfOfficeSettings, IMicrosoftGraphOutgoingCallOptions, IMicrosoftGraphParticipant, IMicrosoftGraphParticipantInfo, IMicrosoftGraphPlayPromptOperation, IMicrosoftGraphPresence, IMicrosoftGraphPresenceStatusMessage, IMicrosoftGraphPrompt, IMicrosoftGraphProvisionedIdentity, IMicrosoftGraphProvisioningServicePrincipal, IMicrosoftGraphProvisioningSystem, IMicrosoftGraphRecordOperation, IMicrosoftGraphRecordingInfo, IMicrosoftGraphRemovedState, IMicrosoftGraphResultInfo, IMicrosoftGraphSendDtmfTonesOperation, IMicrosoftGraphServiceHostedMediaConfig, IMicrosoftGraphServicePrincipalIdentity, IMicrosoftGraphSharePointGroupIdentity, IMicrosoftGraphSharePointIdentity, IMicrosoftGraphSharePointIdentitySet, IMicrosoftGraphStartHoldMusicOperation, IMicrosoftGraphStopHoldMusicOperation, IMicrosoftGraphSubscribeToToneOperation, IMicrosoftGraphTeamworkApplicationIdentity, IMicrosoftGraphTeamworkConversationIdentity, IMicrosoftGraphTeamworkTagIdentity, IMicrosoftGraphTeamworkUserIdentity, IMicrosoftGraphTeleconferenceDeviceAudioQuality, IMicrosoftGraphTeleconferenceDeviceMediaQuality, IMicrosoftGraphTeleconferenceDeviceQuality, IMicrosoftGraphTeleconferenceDeviceScreenSharingQuality, IMicrosoftGraphTeleconferenceDeviceVideoQuality, IMicrosoftGraphTokenMeetingInfo, IMicrosoftGraphToneInfo, IMicrosoftGraphUnmuteParticipantOperation, IMicrosoftGraphUpdateRecordingStatusOperation, IMicrosoftGraphUserIdentity, IMicrosoftGraphUserWorkLocation, IMicrosoftGraphVirtualEventExternalInformation, IMicrosoftGraphVirtualEventExternalRegistrationInformation, IMicrosoftGraphVirtualEventPresenterDetails, IMicrosoftGraphVirtualEventPresenterInfo, IMicrosoftGraphVirtualEventSession, IMicrosoftGraphWatermarkProtectionValues
+    public sealed partial class PowerShellValue : IPaths10WpgkzCommunicationsMicrosoftGraphGetpresencesbyuseridPostRequestbodyContentApplicationJsonSchema, IPaths12Hh6NfCommunicationsCallsCallIdMicrosoftGraphAddlargegalleryviewPostRequestbodyContentApplicationJsonSchema, IPaths13Zt223CommunicationsCallsCallIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPaths14Wb7KqCommunicationsCallsCallIdMicrosoftGraphRecordresponsePostRequestbodyContentApplicationJsonSchema, IPaths16OmbuoCommunicationsPresencesPresenceIdMicrosoftGraphSetuserpreferredpresencePostRequestbodyContentApplicationJsonSchema, IPaths183Gi8UCommunicationsCallsCallIdMicrosoftGraphRedirectPostRequestbodyContentApplicationJsonSchema, IPaths1AuzqgwCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStopholdmusicPostRequestbodyContentApplicationJsonSchema, IPaths1Ca0Rf4CommunicationsPresencesPresenceIdMicrosoftGraphClearpresencePostRequestbodyContentApplicationJsonSchema, IPaths1Gzqcv2CommunicationsCallsCallIdMicrosoftGraphPlaypromptPostRequestbodyContentApplicationJsonSchema, IPaths1Hq60HmCommunicationsPresencesPresenceIdMicrosoftGraphSetstatusmessagePostRequestbodyContentApplicationJsonSchema, IPaths1JbdsmaCommunicationsCallsMicrosoftGraphLogteleconferencedevicequalityPostRequestbodyContentApplicationJsonSchema, IPaths1X7BvttCommunicationsCallsCallIdMicrosoftGraphUnmutePostRequestbodyContentApplicationJsonSchema, IPaths4QrghdCommunicationsCallsCallIdMicrosoftGraphRejectPostRequestbodyContentApplicationJsonSchema, IPaths4Zbm7LCommunicationsCallsCallIdMicrosoftGraphTransferPostRequestbodyContentApplicationJsonSchema, IPathsCommunicationsOnlineMeetingsMicrosoftGraphCreateOrGetPostRequestbodyContentApplicationJsonSchema, IPathsEipedyCommunicationsCallsCallIdMicrosoftGraphUpdaterecordingstatusPostRequestbodyContentApplicationJsonSchema, IPathsKtcw9WCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphStartholdmusicPostRequestbodyContentApplicationJsonSchema, IPathsO55L3LCommunicationsCallsCallIdMicrosoftGraphSenddtmftonesPostRequestbodyContentApplicationJsonSchema, IPathsOj95ZpCommunicationsCallsCallIdMicrosoftGraphChangescreensharingrolePostRequestbodyContentApplicationJsonSchema, IPathsQvpqn4CommunicationsCallsCallIdMicrosoftGraphAnswerPostRequestbodyContentApplicationJsonSchema, IPathsTm7IsmCommunicationsPresencesPresenceIdMicrosoftGraphSetpresencePostRequestbodyContentApplicationJsonSchema, IPathsTobgxoCommunicationsCallsCallIdParticipantsParticipantIdMicrosoftGraphMutePostRequestbodyContentApplicationJsonSchema, IPathsXyl6WiCommunicationsCallsCallIdMicrosoftGraphSubscribetotonePostRequestbodyContentApplicationJsonSchema, IPathsYp37FjCommunicationsCallsCallIdMicrosoftGraphCancelmediaprocessingPostRequestbodyContentApplicationJsonSchema, IMicrosoftGraphAddLargeGalleryViewOperation, IMicrosoftGraphAiInteractionMentionedIdentitySet, IMicrosoftGraphAppHostedMediaConfig, IMicrosoftGraphAttendanceInterval, IMicrosoftGraphAttendanceRecord, IMicrosoftGraphAudioConferencing, IMicrosoftGraphAudioRoutingGroup, IMicrosoftGraphAzureCommunicationServicesUserIdentity, IMicrosoftGraphBroadcastMeetingCaptionSettings, IMicrosoftGraphBroadcastMeetingSettings, IMicrosoftGraphCall, IMicrosoftGraphCallMediaState, IMicrosoftGraphCallOptions, IMicrosoftGraphCallRecording, IMicrosoftGraphCallRecordsAdministrativeUnitInfo, IMicrosoftGraphCallRecordsCallRecord, IMicrosoftGraphCallRecordsClientUserAgent, IMicrosoftGraphCallRecordsDeviceInfo, IMicrosoftGraphCallRecordsEndpoint, IMicrosoftGraphCallRecordsFailureInfo, IMicrosoftGraphCallRecordsFeedbackTokenSet, IMicrosoftGraphCallRecordsMedia, IMicrosoftGraphCallRecordsMediaStream, IMicrosoftGraphCallRecordsNetworkInfo, IMicrosoftGraphCallRecordsOrganizer, IMicrosoftGraphCallRecordsParticipant, IMicrosoftGraphCallRecordsParticipantBase, IMicrosoftGraphCallRecordsParticipantEndpoint, IMicrosoftGraphCallRecordsSegment, IMicrosoftGraphCallRecordsServiceEndpoint, IMicrosoftGraphCallRecordsServiceUserAgent, IMicrosoftGraphCallRecordsSession, IMicrosoftGraphCallRecordsTraceRouteHop, IMicrosoftGraphCallRecordsUserAgent, IMicrosoftGraphCallRecordsUserFeedback, IMicrosoftGraphCallRecordsUserIdentity, IMicrosoftGraphCallRoute, IMicrosoftGraphCallTranscript, IMicrosoftGraphCallTranscriptionInfo, IMicrosoftGraphCancelMediaProcessingOperation, IMicrosoftGraphChatInfo, IMicrosoftGraphChatMessageFromIdentitySet, IMicrosoftGraphChatMessageMentionedIdentitySet, IMicrosoftGraphChatMessageReactionIdentitySet, IMicrosoftGraphChatRestrictions, IMicrosoftGraphCloudVideoInteropInfo, IMicrosoftGraphCommsOperation, IMicrosoftGraphCommunicationsApplicationIdentity, IMicrosoftGraphCommunicationsApplicationInstanceIdentity, IMicrosoftGraphCommunicationsEncryptedIdentity, IMicrosoftGraphCommunicationsGuestIdentity, IMicrosoftGraphCommunicationsIdentitySet, IMicrosoftGraphCommunicationsPhoneIdentity, IMicrosoftGraphCommunicationsUserIdentity, IMicrosoftGraphContentSharingSession, IMicrosoftGraphDateTimeTimeZone, IMicrosoftGraphDetailsInfo, IMicrosoftGraphEmailIdentity, IMicrosoftGraphEngagementIdentitySet, IMicrosoftGraphEntity, IMicrosoftGraphIdentity, IMicrosoftGraphIdentitySet, IMicrosoftGraphIncomingCallOptions, IMicrosoftGraphIncomingContext, IMicrosoftGraphInitiator, IMicrosoftGraphInvitationParticipantInfo, IMicrosoftGraphInviteParticipantsOperation, IMicrosoftGraphItemBody, IMicrosoftGraphJoinMeetingIdMeetingInfo, IMicrosoftGraphJoinMeetingIdSettings, IMicrosoftGraphLobbyBypassSettings, IMicrosoftGraphMediaConfig, IMicrosoftGraphMediaInfo, IMicrosoftGraphMediaPrompt, IMicrosoftGraphMediaStream, IMicrosoftGraphMeetingAttendanceReport, IMicrosoftGraphMeetingInfo, IMicrosoftGraphMeetingParticipantInfo, IMicrosoftGraphMeetingParticipants, IMicrosoftGraphMuteParticipantOperation, IMicrosoftGraphOnlineMeeting, IMicrosoftGraphOnlineMeetingBase, IMicrosoftGraphOnlineMeetingRestricted, IMicrosoftGraphOnlineMeetingSensitivityLabelAssignment, IMicrosoftGraphOrganizerMeetingInfo, IMicrosoftGraphOutOfOfficeSettings, IMicrosoftGraphOutgoingCallOptions, IMicrosoftGraphParticipant, IMicrosoftGraphParticipantInfo, IMicrosoftGraphPlayPromptOperation, IMicrosoftGraphPresence, IMicrosoftGraphPresenceStatusMessage, IMicrosoftGraphPrompt, IMicrosoftGraphProvisionedIdentity, IMicrosoftGraphProvisioningServicePrincipal, IMicrosoftGraphProvisioningSystem, IMicrosoftGraphRecordOperation, IMicrosoftGraphRecordingInfo, IMicrosoftGraphRemovedState, IMicrosoftGraphResultInfo, IMicrosoftGraphSendDtmfTonesOperation, IMicrosoftGraphServiceHostedMediaConfig, IMicrosoftGraphServicePrincipalIdentity, IMicrosoftGraphSharePointGroupIdentity, IMicrosoftGraphSharePointIdentity, IMicrosoftGraphSharePointIdentitySet, IMicrosoftGraphStartHoldMusicOperation, IMicrosoftGraphStopHoldMusicOperation, IMicrosoftGraphSubscribeToToneOperation, IMicrosoftGraphTeamworkApplicationIdentity, IMicrosoftGraphTeamworkConversationIdentity, IMicrosoftGraphTeamworkTagIdentity, IMicrosoftGraphTeamworkUserIdentity, IMicrosoftGraphTeleconferenceDeviceAudioQuality, IMicrosoftGraphTeleconferenceDeviceMediaQuality, IMicrosoftGraphTeleconferenceDeviceQuality, IMicrosoftGraphTeleconferenceDeviceScreenSharingQuality, IMicrosoftGraphTeleconferenceDeviceVideoQuality, IMicrosoftGraphTokenMeetingInfo, IMicrosoftGraphToneInfo, IMicrosoftGraphUnmuteParticipantOperation, IMicrosoftGraphUpdateRecordingStatusOperation, IMicrosoftGraphUserIdentity, IMicrosoftGraphUserWorkLocation, IMicrosoftGraphVirtualEventExternalInformation, IMicrosoftGraphVirtualEventExternalRegistrationInformation, IMicrosoftGraphVirtualEventPresenterDetails, IMicrosoftGraphVirtualEventPresenterInfo, IMicrosoftGraphVirtualEventSession, IMicrosoftGraphWatermarkProtectionValues
     {
     }
 }
@@ -5256,6 +6682,27 @@ namespace GraphRust.CloudCommunications.Runtime
             "microsoft.graph.callMediaState" => MicrosoftGraphCallMediaState.FromJson(json),
             "microsoft.graph.callOptions" => MicrosoftGraphCallOptions.FromJson(json),
             "microsoft.graph.callRecording" => MicrosoftGraphCallRecording.FromJson(json),
+            "microsoft.graph.callRecords.administrativeUnitInfo" => MicrosoftGraphCallRecordsAdministrativeUnitInfo.FromJson(json),
+            "microsoft.graph.callRecords.callRecord" => MicrosoftGraphCallRecordsCallRecord.FromJson(json),
+            "microsoft.graph.callRecords.clientUserAgent" => MicrosoftGraphCallRecordsClientUserAgent.FromJson(json),
+            "microsoft.graph.callRecords.deviceInfo" => MicrosoftGraphCallRecordsDeviceInfo.FromJson(json),
+            "microsoft.graph.callRecords.endpoint" => MicrosoftGraphCallRecordsEndpoint.FromJson(json),
+            "microsoft.graph.callRecords.failureInfo" => MicrosoftGraphCallRecordsFailureInfo.FromJson(json),
+            "microsoft.graph.callRecords.feedbackTokenSet" => MicrosoftGraphCallRecordsFeedbackTokenSet.FromJson(json),
+            "microsoft.graph.callRecords.media" => MicrosoftGraphCallRecordsMedia.FromJson(json),
+            "microsoft.graph.callRecords.mediaStream" => MicrosoftGraphCallRecordsMediaStream.FromJson(json),
+            "microsoft.graph.callRecords.networkInfo" => MicrosoftGraphCallRecordsNetworkInfo.FromJson(json),
+            "microsoft.graph.callRecords.organizer" => MicrosoftGraphCallRecordsOrganizer.FromJson(json),
+            "microsoft.graph.callRecords.participant" => MicrosoftGraphCallRecordsParticipant.FromJson(json),
+            "microsoft.graph.callRecords.participantBase" => MicrosoftGraphCallRecordsParticipantBase.FromJson(json),
+            "microsoft.graph.callRecords.participantEndpoint" => MicrosoftGraphCallRecordsParticipantEndpoint.FromJson(json),
+            "microsoft.graph.callRecords.segment" => MicrosoftGraphCallRecordsSegment.FromJson(json),
+            "microsoft.graph.callRecords.serviceEndpoint" => MicrosoftGraphCallRecordsServiceEndpoint.FromJson(json),
+            "microsoft.graph.callRecords.serviceUserAgent" => MicrosoftGraphCallRecordsServiceUserAgent.FromJson(json),
+            "microsoft.graph.callRecords.session" => MicrosoftGraphCallRecordsSession.FromJson(json),
+            "microsoft.graph.callRecords.traceRouteHop" => MicrosoftGraphCallRecordsTraceRouteHop.FromJson(json),
+            "microsoft.graph.callRecords.userAgent" => MicrosoftGraphCallRecordsUserAgent.FromJson(json),
+            "microsoft.graph.callRecords.userFeedback" => MicrosoftGraphCallRecordsUserFeedback.FromJson(json),
             "microsoft.graph.callRecords.userIdentity" => MicrosoftGraphCallRecordsUserIdentity.FromJson(json),
             "microsoft.graph.callRoute" => MicrosoftGraphCallRoute.FromJson(json),
             "microsoft.graph.callTranscript" => MicrosoftGraphCallTranscript.FromJson(json),

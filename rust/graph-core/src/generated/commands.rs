@@ -232,6 +232,92 @@ pub static COMMANDS: &[Command] = &[
         body: None,
     },
     Command {
+        name: "Get-MgCommunicationCallRecord",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.callRecord"),
+            },
+            Operation {
+                sets: &["List"],
+                method: "GET",
+                path: "/communications/callRecords",
+                path_params: &[],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.callRecords.callRecord"),
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationCallRecordCount",
+        operations: &[
+            Operation {
+                sets: &["__AllParameterSets"],
+                method: "GET",
+                path: "/communications/callRecords/$count",
+                path_params: &[],
+                answer: Answer::Count,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationCallRecordSession",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}/sessions/{session-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.session"),
+            },
+            Operation {
+                sets: &["List"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}/sessions",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.callRecords.session"),
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationCallRecordSessionCount",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}/sessions/$count",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
+                answer: Answer::Count,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationCallRecordSessionSegmentCount",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}/sessions/{session-id}/segments/$count",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
+                answer: Answer::Count,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Get-MgCommunicationOnlineMeeting",
         operations: &[
             Operation {
@@ -1006,6 +1092,33 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "New-MgCommunicationCallRecordSession",
+        operations: &[
+            Operation {
+                sets: &["Create", "CreateExpanded", "CreateViaIdentity", "CreateViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/callRecords/{callRecord-id}/sessions",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.session"),
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDS_SESSION,
+            params: &[
+                ("Callee", "callee"),
+                ("Caller", "caller"),
+                ("EndDateTime", "endDateTime"),
+                ("FailureInfo", "failureInfo"),
+                ("Id", "id"),
+                ("IsTest", "isTest"),
+                ("Modalities", "modalities"),
+                ("Segments", "segments"),
+                ("StartDateTime", "startDateTime"),
+            ],
+        }),
+    },
+    Command {
         name: "New-MgCommunicationOnlineMeeting",
         operations: &[
             Operation {
@@ -1374,6 +1487,20 @@ pub static COMMANDS: &[Command] = &[
                 method: "DELETE",
                 path: "/communications/calls/{call-id}/participants/{participant-id}",
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
+                answer: Answer::None,
+                answer_type: None,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Remove-MgCommunicationCallRecordSession",
+        operations: &[
+            Operation {
+                sets: &["Delete", "DeleteViaIdentity"],
+                method: "DELETE",
+                path: "/communications/callRecords/{callRecord-id}/sessions/{session-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
                 answer: Answer::None,
                 answer_type: None,
             },
@@ -1768,6 +1895,33 @@ pub static COMMANDS: &[Command] = &[
                 ("RemovedState", "removedState"),
                 ("RestrictedExperience", "restrictedExperience"),
                 ("RosterSequenceNumber", "rosterSequenceNumber"),
+            ],
+        }),
+    },
+    Command {
+        name: "Update-MgCommunicationCallRecordSession",
+        operations: &[
+            Operation {
+                sets: &["Update", "UpdateExpanded", "UpdateViaIdentity", "UpdateViaIdentityExpanded"],
+                method: "PATCH",
+                path: "/communications/callRecords/{callRecord-id}/sessions/{session-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.session"),
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDS_SESSION,
+            params: &[
+                ("Callee", "callee"),
+                ("Caller", "caller"),
+                ("EndDateTime", "endDateTime"),
+                ("FailureInfo", "failureInfo"),
+                ("Id", "id"),
+                ("IsTest", "isTest"),
+                ("Modalities", "modalities"),
+                ("Segments", "segments"),
+                ("StartDateTime", "startDateTime"),
             ],
         }),
     },

@@ -29,6 +29,90 @@ pub static E_MICROSOFT_GRAPH_CALL_DIRECTION: EnumType = EnumType {
     flags: false,
 };
 
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_AUDIO_CODEC: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.audioCodec",
+    members: &["unknown", "invalid", "cn", "pcma", "pcmu", "amrWide", "g722", "g7221", "g7221c", "g729", "multiChannelAudio", "muchv2", "opus", "satin", "satinFullband", "rtAudio8", "rtAudio16", "silk", "silkNarrow", "silkWide", "siren", "xmsRta", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_CALL_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.callType",
+    members: &["unknown", "groupCall", "peerToPeer", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_CLIENT_PLATFORM: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.clientPlatform",
+    members: &["unknown", "windows", "macOS", "iOS", "android", "web", "ipPhone", "roomSystem", "surfaceHub", "holoLens", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_FAILURE_STAGE: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.failureStage",
+    members: &["unknown", "callSetup", "midcall", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_MEDIA_STREAM_DIRECTION: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.mediaStreamDirection",
+    members: &["callerToCallee", "calleeToCaller"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_MODALITY: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.modality",
+    members: &["audio", "video", "videoBasedScreenSharing", "data", "screenSharing", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_CONNECTION_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.networkConnectionType",
+    members: &["unknown", "wired", "wifi", "mobile", "tunnel", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_TRANSPORT_PROTOCOL: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.networkTransportProtocol",
+    members: &["unknown", "udp", "tcp", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_PRODUCT_FAMILY: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.productFamily",
+    members: &["unknown", "teams", "skypeForBusiness", "lync", "unknownFutureValue", "azureCommunicationServices"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_SERVICE_ROLE: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.serviceRole",
+    members: &["unknown", "customBot", "skypeForBusinessMicrosoftTeamsGateway", "skypeForBusinessAudioVideoMcu", "skypeForBusinessApplicationSharingMcu", "skypeForBusinessCallQueues", "skypeForBusinessAutoAttendant", "mediationServer", "mediationServerCloudConnectorEdition", "exchangeUnifiedMessagingService", "mediaController", "conferencingAnnouncementService", "conferencingAttendant", "audioTeleconferencerController", "skypeForBusinessUnifiedCommunicationApplicationPlatform", "responseGroupServiceAnnouncementService", "gateway", "skypeTranslator", "skypeForBusinessAttendant", "responseGroupService", "voicemail", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_USER_FEEDBACK_RATING: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.userFeedbackRating",
+    members: &["notRated", "bad", "poor", "fair", "good", "excellent", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_VIDEO_CODEC: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.videoCodec",
+    members: &["unknown", "invalid", "av1", "h263", "h264", "h264s", "h264uc", "h265", "rtvc1", "rtVideo", "xrtvc1", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_WIFI_BAND: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.wifiBand",
+    members: &["unknown", "frequency24GHz", "frequency50GHz", "frequency60GHz", "unknownFutureValue"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_CALL_RECORDS_WIFI_RADIO_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.callRecords.wifiRadioType",
+    members: &["unknown", "wifi80211a", "wifi80211b", "wifi80211g", "wifi80211n", "wifi80211ac", "wifi80211ax", "unknownFutureValue"],
+    flags: false,
+};
+
 pub static E_MICROSOFT_GRAPH_CALL_STATE: EnumType = EnumType {
     name: "microsoft.graph.callState",
     members: &["incoming", "establishing", "established", "hold", "transferring", "transferAccepted", "redirecting", "terminating", "terminated", "unknownFutureValue"],
@@ -412,6 +496,351 @@ pub static T_MICROSOFT_GRAPH_CALL_RECORDING: StructType = StructType {
     open: false,
 };
 
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_ADMINISTRATIVE_UNIT_INFO: StructType = StructType {
+    name: "microsoft.graph.callRecords.administrativeUnitInfo",
+    base: None,
+    props: &[
+        Property { name: "id", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_CALL_RECORD: StructType = StructType {
+    name: "microsoft.graph.callRecords.callRecord",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+        Property { name: "joinWebUrl", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "lastModifiedDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+        Property { name: "modalities", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_MODALITY), collection: true, nullable: false, required: false },
+        Property { name: "organizer", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: true, required: false },
+        Property { name: "organizer_v2", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_ORGANIZER), collection: false, nullable: true, required: false },
+        Property { name: "participants", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: true, nullable: true, required: false },
+        Property { name: "participants_v2", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT), collection: true, nullable: true, required: false },
+        Property { name: "sessions", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_SESSION), collection: true, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+        Property { name: "type", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_CALL_TYPE), collection: false, nullable: false, required: false },
+        Property { name: "version", kind: Kind::Int64, collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_CLIENT_USER_AGENT: StructType = StructType {
+    name: "microsoft.graph.callRecords.clientUserAgent",
+    base: Some(&T_MICROSOFT_GRAPH_CALL_RECORDS_USER_AGENT),
+    props: &[
+        Property { name: "azureADAppId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "communicationServiceId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "platform", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_CLIENT_PLATFORM), collection: false, nullable: false, required: false },
+        Property { name: "productFamily", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_PRODUCT_FAMILY), collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_DEVICE_INFO: StructType = StructType {
+    name: "microsoft.graph.callRecords.deviceInfo",
+    base: None,
+    props: &[
+        Property { name: "captureDeviceDriver", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "captureDeviceName", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "captureNotFunctioningEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "cpuInsufficentEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "deviceClippingEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "deviceGlitchEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "howlingEventCount", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "initialSignalLevelRootMeanSquare", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "lowSpeechLevelEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "lowSpeechToNoiseEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "micGlitchRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "receivedNoiseLevel", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "receivedSignalLevel", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "renderDeviceDriver", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "renderDeviceName", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "renderMuteEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "renderNotFunctioningEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "renderZeroVolumeEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "sentNoiseLevel", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "sentSignalLevel", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "speakerGlitchRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT: StructType = StructType {
+    name: "microsoft.graph.callRecords.endpoint",
+    base: None,
+    props: &[
+        Property { name: "userAgent", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_USER_AGENT), collection: false, nullable: true, required: false },
+    ],
+    derived: &[&T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT_ENDPOINT, &T_MICROSOFT_GRAPH_CALL_RECORDS_SERVICE_ENDPOINT],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_FAILURE_INFO: StructType = StructType {
+    name: "microsoft.graph.callRecords.failureInfo",
+    base: None,
+    props: &[
+        Property { name: "reason", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "stage", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_FAILURE_STAGE), collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_FEEDBACK_TOKEN_SET: StructType = StructType {
+    name: "microsoft.graph.callRecords.feedbackTokenSet",
+    base: None,
+    props: &[
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_MEDIA: StructType = StructType {
+    name: "microsoft.graph.callRecords.media",
+    base: None,
+    props: &[
+        Property { name: "calleeDevice", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_DEVICE_INFO), collection: false, nullable: true, required: false },
+        Property { name: "calleeNetwork", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_INFO), collection: false, nullable: true, required: false },
+        Property { name: "callerDevice", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_DEVICE_INFO), collection: false, nullable: true, required: false },
+        Property { name: "callerNetwork", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_INFO), collection: false, nullable: true, required: false },
+        Property { name: "label", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "streams", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_MEDIA_STREAM), collection: true, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_MEDIA_STREAM: StructType = StructType {
+    name: "microsoft.graph.callRecords.mediaStream",
+    base: None,
+    props: &[
+        Property { name: "audioCodec", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_AUDIO_CODEC), collection: false, nullable: true, required: false },
+        Property { name: "averageAudioDegradation", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "averageAudioNetworkJitter", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "averageBandwidthEstimate", kind: Kind::Int64, collection: false, nullable: true, required: false },
+        Property { name: "averageFreezeDuration", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "averageJitter", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "averagePacketLossRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "averageRatioOfConcealedSamples", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "averageReceivedFrameRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "averageRoundTripTime", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "averageVideoFrameLossPercentage", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "averageVideoFrameRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "averageVideoPacketLossRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "isAudioForwardErrorCorrectionUsed", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "lowFrameRateRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "lowVideoProcessingCapabilityRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "maxAudioNetworkJitter", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "maxJitter", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "maxPacketLossRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "maxRatioOfConcealedSamples", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "maxRoundTripTime", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "packetUtilization", kind: Kind::Int64, collection: false, nullable: true, required: false },
+        Property { name: "postForwardErrorCorrectionPacketLossRate", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "rmsFreezeDuration", kind: Kind::Duration, collection: false, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: true, required: false },
+        Property { name: "streamDirection", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_MEDIA_STREAM_DIRECTION), collection: false, nullable: false, required: false },
+        Property { name: "streamId", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "videoCodec", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_VIDEO_CODEC), collection: false, nullable: true, required: false },
+        Property { name: "wasMediaBypassed", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_INFO: StructType = StructType {
+    name: "microsoft.graph.callRecords.networkInfo",
+    base: None,
+    props: &[
+        Property { name: "bandwidthLowEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "basicServiceSetIdentifier", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "connectionType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_CONNECTION_TYPE), collection: false, nullable: false, required: false },
+        Property { name: "delayEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "dnsSuffix", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "ipAddress", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "linkSpeed", kind: Kind::Int64, collection: false, nullable: true, required: false },
+        Property { name: "macAddress", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "networkTransportProtocol", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_NETWORK_TRANSPORT_PROTOCOL), collection: false, nullable: false, required: false },
+        Property { name: "port", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "receivedQualityEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "reflexiveIPAddress", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "relayIPAddress", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "relayPort", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "sentQualityEventRatio", kind: Kind::Number, collection: false, nullable: true, required: false },
+        Property { name: "subnet", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "traceRouteHops", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_TRACE_ROUTE_HOP), collection: true, nullable: false, required: false },
+        Property { name: "wifiBand", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_WIFI_BAND), collection: false, nullable: false, required: false },
+        Property { name: "wifiBatteryCharge", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "wifiChannel", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "wifiMicrosoftDriver", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "wifiMicrosoftDriverVersion", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "wifiRadioType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_WIFI_RADIO_TYPE), collection: false, nullable: false, required: false },
+        Property { name: "wifiSignalStrength", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "wifiVendorDriver", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "wifiVendorDriverVersion", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_ORGANIZER: StructType = StructType {
+    name: "microsoft.graph.callRecords.organizer",
+    base: Some(&T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT_BASE),
+    props: &[
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT: StructType = StructType {
+    name: "microsoft.graph.callRecords.participant",
+    base: Some(&T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT_BASE),
+    props: &[
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT_BASE: StructType = StructType {
+    name: "microsoft.graph.callRecords.participantBase",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "administrativeUnitInfos", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_ADMINISTRATIVE_UNIT_INFO), collection: true, nullable: true, required: false },
+        Property { name: "identity", kind: Kind::Struct(&T_MICROSOFT_GRAPH_COMMUNICATIONS_IDENTITY_SET), collection: false, nullable: true, required: false },
+    ],
+    derived: &[&T_MICROSOFT_GRAPH_CALL_RECORDS_ORGANIZER, &T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT],
+    is_abstract: true,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT_ENDPOINT: StructType = StructType {
+    name: "microsoft.graph.callRecords.participantEndpoint",
+    base: Some(&T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT),
+    props: &[
+        Property { name: "associatedIdentity", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY), collection: false, nullable: true, required: false },
+        Property { name: "cpuCoresCount", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "cpuName", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "cpuProcessorSpeedInMhz", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "feedback", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_USER_FEEDBACK), collection: false, nullable: true, required: false },
+        Property { name: "identity", kind: Kind::Struct(&T_MICROSOFT_GRAPH_IDENTITY_SET), collection: false, nullable: true, required: false },
+        Property { name: "name", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_SEGMENT: StructType = StructType {
+    name: "microsoft.graph.callRecords.segment",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "callee", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT), collection: false, nullable: true, required: false },
+        Property { name: "caller", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT), collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+        Property { name: "failureInfo", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_FAILURE_INFO), collection: false, nullable: true, required: false },
+        Property { name: "media", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_MEDIA), collection: true, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_SERVICE_ENDPOINT: StructType = StructType {
+    name: "microsoft.graph.callRecords.serviceEndpoint",
+    base: Some(&T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT),
+    props: &[
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_SERVICE_USER_AGENT: StructType = StructType {
+    name: "microsoft.graph.callRecords.serviceUserAgent",
+    base: Some(&T_MICROSOFT_GRAPH_CALL_RECORDS_USER_AGENT),
+    props: &[
+        Property { name: "role", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_SERVICE_ROLE), collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_SESSION: StructType = StructType {
+    name: "microsoft.graph.callRecords.session",
+    base: Some(&T_MICROSOFT_GRAPH_ENTITY),
+    props: &[
+        Property { name: "callee", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT), collection: false, nullable: true, required: false },
+        Property { name: "caller", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_ENDPOINT), collection: false, nullable: true, required: false },
+        Property { name: "endDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+        Property { name: "failureInfo", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_FAILURE_INFO), collection: false, nullable: true, required: false },
+        Property { name: "isTest", kind: Kind::Boolean, collection: false, nullable: true, required: false },
+        Property { name: "modalities", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_MODALITY), collection: true, nullable: false, required: false },
+        Property { name: "segments", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_SEGMENT), collection: true, nullable: true, required: false },
+        Property { name: "startDateTime", kind: Kind::DateTimeOffset, collection: false, nullable: false, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_TRACE_ROUTE_HOP: StructType = StructType {
+    name: "microsoft.graph.callRecords.traceRouteHop",
+    base: None,
+    props: &[
+        Property { name: "hopCount", kind: Kind::Int32, collection: false, nullable: true, required: false },
+        Property { name: "ipAddress", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "roundTripTime", kind: Kind::Duration, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_USER_AGENT: StructType = StructType {
+    name: "microsoft.graph.callRecords.userAgent",
+    base: None,
+    props: &[
+        Property { name: "applicationVersion", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "headerValue", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[&T_MICROSOFT_GRAPH_CALL_RECORDS_CLIENT_USER_AGENT, &T_MICROSOFT_GRAPH_CALL_RECORDS_SERVICE_USER_AGENT],
+    is_abstract: true,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_CALL_RECORDS_USER_FEEDBACK: StructType = StructType {
+    name: "microsoft.graph.callRecords.userFeedback",
+    base: None,
+    props: &[
+        Property { name: "rating", kind: Kind::Enum(&E_MICROSOFT_GRAPH_CALL_RECORDS_USER_FEEDBACK_RATING), collection: false, nullable: false, required: false },
+        Property { name: "text", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "tokens", kind: Kind::Struct(&T_MICROSOFT_GRAPH_CALL_RECORDS_FEEDBACK_TOKEN_SET), collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
 pub static T_MICROSOFT_GRAPH_CALL_RECORDS_USER_IDENTITY: StructType = StructType {
     name: "microsoft.graph.callRecords.userIdentity",
     base: Some(&T_MICROSOFT_GRAPH_IDENTITY),
@@ -703,7 +1132,7 @@ pub static T_MICROSOFT_GRAPH_ENTITY: StructType = StructType {
     props: &[
         Property { name: "id", kind: Kind::String, collection: false, nullable: false, required: false },
     ],
-    derived: &[&T_MICROSOFT_GRAPH_ADD_LARGE_GALLERY_VIEW_OPERATION, &T_MICROSOFT_GRAPH_ATTENDANCE_RECORD, &T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP, &T_MICROSOFT_GRAPH_CALL, &T_MICROSOFT_GRAPH_CALL_RECORDING, &T_MICROSOFT_GRAPH_CALL_TRANSCRIPT, &T_MICROSOFT_GRAPH_CANCEL_MEDIA_PROCESSING_OPERATION, &T_MICROSOFT_GRAPH_COMMS_OPERATION, &T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION, &T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION, &T_MICROSOFT_GRAPH_MEETING_ATTENDANCE_REPORT, &T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_ONLINE_MEETING, &T_MICROSOFT_GRAPH_ONLINE_MEETING_BASE, &T_MICROSOFT_GRAPH_PARTICIPANT, &T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION, &T_MICROSOFT_GRAPH_PRESENCE, &T_MICROSOFT_GRAPH_RECORD_OPERATION, &T_MICROSOFT_GRAPH_SEND_DTMF_TONES_OPERATION, &T_MICROSOFT_GRAPH_START_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_STOP_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_SUBSCRIBE_TO_TONE_OPERATION, &T_MICROSOFT_GRAPH_UNMUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_UPDATE_RECORDING_STATUS_OPERATION, &T_MICROSOFT_GRAPH_VIRTUAL_EVENT_SESSION],
+    derived: &[&T_MICROSOFT_GRAPH_ADD_LARGE_GALLERY_VIEW_OPERATION, &T_MICROSOFT_GRAPH_ATTENDANCE_RECORD, &T_MICROSOFT_GRAPH_AUDIO_ROUTING_GROUP, &T_MICROSOFT_GRAPH_CALL, &T_MICROSOFT_GRAPH_CALL_RECORDING, &T_MICROSOFT_GRAPH_CALL_RECORDS_CALL_RECORD, &T_MICROSOFT_GRAPH_CALL_RECORDS_ORGANIZER, &T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT, &T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT_BASE, &T_MICROSOFT_GRAPH_CALL_RECORDS_SEGMENT, &T_MICROSOFT_GRAPH_CALL_RECORDS_SESSION, &T_MICROSOFT_GRAPH_CALL_TRANSCRIPT, &T_MICROSOFT_GRAPH_CANCEL_MEDIA_PROCESSING_OPERATION, &T_MICROSOFT_GRAPH_COMMS_OPERATION, &T_MICROSOFT_GRAPH_CONTENT_SHARING_SESSION, &T_MICROSOFT_GRAPH_INVITE_PARTICIPANTS_OPERATION, &T_MICROSOFT_GRAPH_MEETING_ATTENDANCE_REPORT, &T_MICROSOFT_GRAPH_MUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_ONLINE_MEETING, &T_MICROSOFT_GRAPH_ONLINE_MEETING_BASE, &T_MICROSOFT_GRAPH_PARTICIPANT, &T_MICROSOFT_GRAPH_PLAY_PROMPT_OPERATION, &T_MICROSOFT_GRAPH_PRESENCE, &T_MICROSOFT_GRAPH_RECORD_OPERATION, &T_MICROSOFT_GRAPH_SEND_DTMF_TONES_OPERATION, &T_MICROSOFT_GRAPH_START_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_STOP_HOLD_MUSIC_OPERATION, &T_MICROSOFT_GRAPH_SUBSCRIBE_TO_TONE_OPERATION, &T_MICROSOFT_GRAPH_UNMUTE_PARTICIPANT_OPERATION, &T_MICROSOFT_GRAPH_UPDATE_RECORDING_STATUS_OPERATION, &T_MICROSOFT_GRAPH_VIRTUAL_EVENT_SESSION],
     is_abstract: true,
     open: false,
 };
