@@ -84,6 +84,18 @@ Describe 'What presence scripts run into' {
         @(Get-EmulatorRequest $script:Emulator -Kind graph).Count | Should -Be 0
     }
 
+    It 'turns Graph''s 403 into a PermissionDenied record that says which sign-in Graph refused' {
+        $script = @{ path = "/v1.0/communications/presences/$script:Colleague"; answers = @(@{
+                    status = 403; body = @{ error = @{ code = 'Forbidden'; message = 'Insufficient privileges to complete the operation.' } } }) }
+        Invoke-RestMethod -Method Post -Uri "$($script:Emulator.BaseUrl)/_emulator/script" -ContentType 'application/json' -Body ($script | ConvertTo-Json -Depth 8) | Out-Null
+        Get-MgCommunicationPresence -PresenceId $script:Colleague -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused.Count | Should -Be 1
+        $refused[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'Forbidden,*'
+        $refused[0].Exception.Message | Should -Match 'Insufficient privileges'
+        $refused[0].Exception.Message | Should -Match "a user's sign-in \(delegated; scopes: Presence\.ReadWrite, Presence\.Read\.All\)"
+    }
+
     It 'takes the user from the pipeline, as an identity with a PresenceId' {
         @{ PresenceId = $script:Colleague } | Set-MgCommunicationPresence -SessionId 'c0ffee00-0000-4000-8000-000000000001' -Availability Away -Activity Away
         (Get-MgCommunicationPresence -PresenceId $script:Colleague).Availability | Should -Be 'Away'

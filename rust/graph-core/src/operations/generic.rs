@@ -20,7 +20,7 @@ use crate::http::retry;
 use crate::http::transport::{self, Exchange};
 use crate::operations::command::{Answer, Body, Command, Operation};
 use crate::schema::validate::validate;
-use crate::session;
+use crate::session::{self, Context};
 
 /// Headers the commands set themselves.
 const OWNED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "host"];
@@ -117,9 +117,11 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
             Sent::Unread(..) => unreachable!("a call that does not stream reads every answer"),
         };
         if !(200..300).contains(&exchange.status) {
-            return Err(CoreError::Graph(Box::new(transport::graph_error(
-                &exchange,
-            ))));
+            let mut error = transport::graph_error(&exchange);
+            if exchange.status == 403 {
+                error.message = refused_sign_in(&error.message, &connection.context);
+            }
+            return Err(CoreError::Graph(Box::new(error)));
         }
         let headers = exchange.headers_json();
         match operation.answer {
@@ -188,6 +190,22 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
             }
         }
     }
+}
+
+/// A 403 says which sign-in Graph refused, and with what it was made: a user's sign-in and its
+/// scopes, or an app's and its application permissions.
+fn refused_sign_in(message: &str, context: &Context) -> String {
+    let granted = if context.scopes.is_empty() {
+        "none".to_string()
+    } else {
+        context.scopes.join(", ")
+    };
+    let kind = if context.auth_type == "Delegated" {
+        format!("a user's sign-in (delegated; scopes: {granted})")
+    } else {
+        format!("an app-only sign-in (application permissions: {granted})")
+    };
+    format!("{message} Graph refused this request under {kind}: the sign-in needs a permission this request requires, consented for the app.")
 }
 
 fn is_empty(exchange: &Exchange) -> bool {
