@@ -159,6 +159,20 @@ for (`$i = 0; `$i -lt $($n.Calls); `$i++) { `$w.Restart(); $Call; `$samples[`$i]
     $warm.ListOurs = & $loop 'list-ours' $connect "[void](Get-MgCommunicationCallParticipant -CallId $listedCall)"
     $warm.ListIrm = & $loop 'list-irm' $irmSetup "[void](Invoke-RestMethod -Method Get -Uri '$listUrl' -Headers `$h).value"
     $warm.ListSdk = & $loop 'list-sdk' $sdkSetup "[void][GraphSdkPeer.PeerClient]::ListParticipantsAsync(`$client, '$listedCall').GetAwaiter().GetResult()"
+    # A user's presence, and the list of a user's online meetings (seeded with as many as the participants).
+    $user = 'bench.user@contoso.test'
+    $presenceUrl = "$base/v1.0/users/bench.user%40contoso.test/presence"
+    $meetingsUrl = "$base/v1.0/users/bench.user%40contoso.test/onlineMeetings"
+    foreach ($i in 1..$ListedParticipants) {
+        Invoke-RestMethod -Method Post -Uri $meetingsUrl -Headers @{ Authorization = "Bearer $token" } -ContentType 'application/json' `
+            -Body (@{ subject = "Bench meeting $i"; startDateTime = '2026-12-01T09:00:00Z'; endDateTime = '2026-12-01T10:00:00Z' } | ConvertTo-Json) | Out-Null
+    }
+    $warm.PresenceOurs = & $loop 'presence-ours' $connect "[void](Get-MgUserPresence -UserId '$user')"
+    $warm.PresenceIrm = & $loop 'presence-irm' $irmSetup "[void](Invoke-RestMethod -Method Get -Uri '$presenceUrl' -Headers `$h)"
+    $warm.PresenceSdk = & $loop 'presence-sdk' $sdkSetup "[void][GraphSdkPeer.PeerClient]::GetPresenceAsync(`$client, '$user').GetAwaiter().GetResult()"
+    $warm.MeetingsOurs = & $loop 'meetings-ours' $connect "[void](Get-MgUserOnlineMeeting -UserId '$user')"
+    $warm.MeetingsIrm = & $loop 'meetings-irm' $irmSetup "[void](Invoke-RestMethod -Method Get -Uri '$meetingsUrl' -Headers `$h).value"
+    $warm.MeetingsSdk = & $loop 'meetings-sdk' $sdkSetup "[void][GraphSdkPeer.PeerClient]::ListMeetingsAsync(`$client, '$user').GetAwaiter().GetResult()"
     $floorJson = & $FloorPath --url $inviteUrl --token $token --calls $n.Calls --concurrency 1 | ConvertFrom-Json
     $warm.RustLoop = [pscustomobject]@{ P50 = $floorJson.p50_us; P95 = $floorJson.p95_us; Count = $floorJson.count }
     $warm.Floor = [pscustomobject]@{ P50 = $warm.NoopCmdlet.P50 + $warm.RustLoop.P50; P95 = $warm.NoopCmdlet.P95 + $warm.RustLoop.P95; Count = $n.Calls }
@@ -331,7 +345,7 @@ foreach ($row in @(
 }
 $lines.Add('')
 $lines.Add('')
-$lines.Add("Reads: a GET of one call (``/v1.0/communications/calls/bench-call``) and the list of a call's $ListedParticipants participants (one page). Ours return typed objects (``MicrosoftGraphCall``, ``MicrosoftGraphParticipant``), Invoke-RestMethod PSCustomObjects, the SDK its Kiota models.")
+$lines.Add("Reads: a GET of one call (``/v1.0/communications/calls/bench-call``), the list of a call's $ListedParticipants participants (one page), a user's presence and the list of a user's $ListedParticipants online meetings. Ours return typed objects (``MicrosoftGraphCall``, ``MicrosoftGraphParticipant``, ``MicrosoftGraphPresence``, ``MicrosoftGraphOnlineMeeting``), Invoke-RestMethod PSCustomObjects, the SDK its Kiota models.")
 $lines.Add('')
 $lines.Add('| Client | p50 (ms) | p95 (ms) | p50 ratio to ours |')
 $lines.Add('| --- | ---: | ---: | ---: |')
@@ -344,7 +358,15 @@ foreach ($group in @(
         @($warm.ListOurs,
             @("ours: Get-MgCommunicationCallParticipant ($ListedParticipants participants)", $warm.ListOurs),
             @('Invoke-RestMethod -Method Get, .value', $warm.ListIrm),
-            @('Graph .NET SDK: Participants.GetAsync from PowerShell', $warm.ListSdk)))) {
+            @('Graph .NET SDK: Participants.GetAsync from PowerShell', $warm.ListSdk)),
+        @($warm.PresenceOurs,
+            @('ours: Get-MgUserPresence', $warm.PresenceOurs),
+            @('Invoke-RestMethod -Method Get', $warm.PresenceIrm),
+            @('Graph .NET SDK: Users[id].Presence.GetAsync from PowerShell', $warm.PresenceSdk)),
+        @($warm.MeetingsOurs,
+            @("ours: Get-MgUserOnlineMeeting ($ListedParticipants meetings)", $warm.MeetingsOurs),
+            @('Invoke-RestMethod -Method Get, .value', $warm.MeetingsIrm),
+            @('Graph .NET SDK: Users[id].OnlineMeetings.GetAsync from PowerShell', $warm.MeetingsSdk)))) {
     foreach ($row in $group[1..($group.Count - 1)]) {
         $lines.Add(('| {0} | {1} | {2} | {3} |' -f $row[0], (& $ms $row[1].P50), (& $ms $row[1].P95), (& $ratio $row[1].P50 $group[0].P50)))
     }

@@ -9,7 +9,7 @@ using Microsoft.Kiota.Abstractions.Authentication;
 
 namespace GraphSdkPeer
 {
-    /// <summary>Builds the SDK's client against a base URL, sends the seed's first invite, reads a call and its participants.</summary>
+    /// <summary>Builds the SDK's client against a base URL, sends the seed's first invite, reads a call, its participants, a presence and meetings.</summary>
     public static class PeerClient
     {
         public static GraphServiceClient Create(string baseUrl, string token)
@@ -42,6 +42,14 @@ namespace GraphSdkPeer
         /// <summary>The SDK's request for a list: the first page of a call's participants.</summary>
         public static Task<ParticipantCollectionResponse?> ListParticipantsAsync(GraphServiceClient client, string callId) =>
             client.Communications.Calls[callId].Participants.GetAsync();
+
+        /// <summary>The SDK's request for a user's presence.</summary>
+        public static Task<Presence?> GetPresenceAsync(GraphServiceClient client, string userId) =>
+            client.Users[userId].Presence.GetAsync();
+
+        /// <summary>The SDK's request for a list: the first page of a user's online meetings.</summary>
+        public static Task<OnlineMeetingCollectionResponse?> ListMeetingsAsync(GraphServiceClient client, string userId) =>
+            client.Users[userId].OnlineMeetings.GetAsync();
 
         public static Task<InviteParticipantsOperation?> InviteAsync(GraphServiceClient client, string callId, InvitePostRequestBody body) =>
             client.Communications.Calls[callId].Participants.Invite.PostAsync(body);
