@@ -67,7 +67,7 @@ Describe 'Help for every exported cmdlet' {
 
     It 'the module manifests export exactly the cmdlets that exist' {
         $auth = Get-Module Microsoft.Graph.Authentication
-        @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgGraphOption', 'Get-MgRequestContext', 'Invoke-MgGraphRequest', 'Remove-MgEnvironment', 'Set-MgEnvironment', 'Set-MgGraphOption', 'Set-MgRequestContext')
+        @($auth.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Add-MgEnvironment', 'Connect-MgGraph', 'Disconnect-MgGraph', 'Find-MgGraphCommand', 'Get-MgContext', 'Get-MgEnvironment', 'Get-MgGraphOption', 'Get-MgRequestContext', 'Invoke-MgGraphRequest', 'Remove-MgEnvironment', 'Set-MgEnvironment', 'Set-MgGraphOption', 'Set-MgRequestContext')
         $generated = @(Get-Content (Join-Path $PSScriptRoot '..' 'module' 'Microsoft.Graph.CloudCommunications' 'Generated' 'Commands.txt') | Where-Object { $_ })
         $generated.Count | Should -Be 106
         @((Get-Module Microsoft.Graph.CloudCommunications).ExportedCmdlets.Keys | Sort-Object) | Should -Be @(@('Invoke-MgInviteCommunicationCallParticipant') + $generated | Sort-Object)

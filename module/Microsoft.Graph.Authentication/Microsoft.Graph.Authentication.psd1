@@ -24,6 +24,7 @@
         'Invoke-MgGraphRequest'
         'Get-MgGraphOption'
         'Set-MgGraphOption'
+        'Find-MgGraphCommand'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

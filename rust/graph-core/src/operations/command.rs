@@ -76,9 +76,70 @@ impl Command {
     }
 }
 
+/// Every command's requests, one row per operation, for `Find-MgGraphCommand`: the command,
+/// its method and path template, the parameter sets that send it, and the output type's
+/// interface name (empty when the answer is no model, as Microsoft's table has it).
+pub fn table() -> serde_json::Value {
+    let rows = crate::generated::commands::COMMANDS
+        .iter()
+        .flat_map(|command| {
+            command.operations.iter().map(move |operation| {
+                serde_json::json!({
+                    "command": command.name,
+                    "method": operation.method,
+                    "uri": operation.path,
+                    "variants": operation.sets,
+                    "outputType": match (operation.answer, operation.answer_type) {
+                        (Answer::Entity | Answer::Collection, Some(graph_type)) => interface_name(graph_type),
+                        _ => String::new(),
+                    },
+                })
+            })
+        })
+        .collect();
+    serde_json::Value::Array(rows)
+}
+
+/// `microsoft.graph.callRecords.callRecord` → `IMicrosoftGraphCallRecordsCallRecord`, as the
+/// generator names the model interfaces.
+fn interface_name(graph_type: &str) -> String {
+    let mut name = String::from("I");
+    for part in graph_type.split('.') {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            name.extend(first.to_uppercase());
+            name.push_str(chars.as_str());
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_has_a_row_per_operation_with_microsofts_interface_names() {
+        let table = table();
+        let rows = table.as_array().unwrap();
+        let operations: usize = crate::generated::commands::COMMANDS
+            .iter()
+            .map(|c| c.operations.len())
+            .sum();
+        assert_eq!(rows.len(), operations);
+        let record = rows
+            .iter()
+            .find(|r| r["command"] == "Get-MgCommunicationCallRecord" && r["variants"][0] == "Get")
+            .unwrap();
+        assert_eq!(record["outputType"], "IMicrosoftGraphCallRecordsCallRecord");
+        assert_eq!(record["uri"], "/communications/callRecords/{callRecord-id}");
+        let remove = rows
+            .iter()
+            .find(|r| r["command"] == "Remove-MgCommunicationCall")
+            .unwrap();
+        assert_eq!(remove["method"], "DELETE");
+        assert_eq!(remove["outputType"], "");
+    }
 
     #[test]
     fn the_table_is_sorted_and_every_command_is_found() {

@@ -42,6 +42,10 @@ async fn run(op: &str, args: Value, events: &Events) -> Result<(), CoreError> {
         "removeEnvironment" => session::remove_environment(args, events),
         "request" => graph_request::run(args, events).await,
         "getRequestContext" => session::get_request_context(events),
+        "commandTable" => {
+            events.result(command::table(), None);
+            Ok(())
+        }
         "setRequestContext" => session::set_request_context(args, events),
         // Test aids: shrink retry waits; make host names fail to resolve without a DNS query.
         "testHooks" => {
