@@ -3,7 +3,7 @@
 # parameter with its mandatory flag, aliases and pipeline binding, and the output type.
 
 BeforeDiscovery {
-    $script:Commands = foreach ($file in 'microsoft-call-commands.json', 'microsoft-presence-commands.json', 'microsoft-meeting-commands.json', 'microsoft-callrecord-commands.json') {
+    $script:Commands = foreach ($file in 'microsoft-call-commands.json', 'microsoft-presence-commands.json', 'microsoft-meeting-commands.json', 'microsoft-callrecord-commands.json', 'microsoft-stream-commands.json') {
         (Get-Content (Join-Path $PSScriptRoot 'conformance' $file) -Raw | ConvertFrom-Json -AsHashtable).commands
     }
 }
@@ -18,6 +18,9 @@ BeforeAll {
         # own); Graph answers the session object, and we return it typed.
         'New-MgCommunicationCallContentSharingSession'    = 'Microsoft.Graph.PowerShell.Models.IMicrosoftGraphContentSharingSession'
         'Update-MgCommunicationCallContentSharingSession' = 'Microsoft.Graph.PowerShell.Models.IMicrosoftGraphContentSharingSession'
+        # Graph answers the PUT with 204 and no object (see ExtraParameters below).
+        'Set-MgCommunicationOnlineMeetingTranscriptContent' = 'System.Boolean'
+        'Set-MgUserOnlineMeetingTranscriptContent'          = 'System.Boolean'
     }
     # Properties Graph's v1.0 metadata (spec/graph, our generator's input) has and the help's older
     # generation (2.15-2.18) predates: body parameters of the Expanded sets, as Microsoft's newer
@@ -39,13 +42,20 @@ BeforeAll {
     }
     # Microsoft's -…InputFile parameters put a file into the JSON body as an Edm.Stream property, which
     # Graph reads and writes only at the stream's own path: not offered (docs/generated-commands.md).
-    $script:NotOffered = 'AttendeeReportInputFile', 'ContentInputFile', 'MetadataContentInputFile'
+    # Also -Data (a System.IO.Stream) on the Set-…Content commands: -InFile is mandatory in Microsoft's too.
+    $script:NotOffered = 'AttendeeReportInputFile', 'ContentInputFile', 'MetadataContentInputFile', 'Data'
     # Microsoft's 2.18 Get-MgCommunicationOnlineMeeting also carries createOrGet's sets (Get1, GetExpanded,
     # the default: a bare call POSTs createOrGet) and so -WhatIf; ours reads only, createOrGet is its own command.
     $script:MergedSets = @{ 'Get-MgCommunicationOnlineMeeting' = 'Get1', 'GetExpanded' }
     # Graph's v1.0 lists call records (GET /communications/callRecords, with $filter on dates); Microsoft's
     # 2.18 help has no List set for them. Ours adds it, and makes it the default as on every other Get.
     $script:ExtraSets = @{ 'Get-MgCommunicationCallRecord' = @('List') }
+    # Graph answers a stream's PUT with 204 and no object: ours has -PassThru (returns $true), as every
+    # command that answers nothing; Microsoft's Set-…TranscriptContent declares the transcript instead.
+    $script:ExtraParameters = @{
+        'Set-MgCommunicationOnlineMeetingTranscriptContent' = @('PassThru')
+        'Set-MgUserOnlineMeetingTranscriptContent'          = @('PassThru')
+    }
 }
 
 Describe '<name> as Microsoft has it' -ForEach $script:Commands {
@@ -70,7 +80,7 @@ Describe '<name> as Microsoft has it' -ForEach $script:Commands {
         foreach ($set in $parameterSets | Where-Object name -NotIn @($script:MergedSets[$name])) {
             $ourSet = $script:Ours.ParameterSets | Where-Object Name -EQ $set.name
             $newer = if ($set.name -like '*Expanded*') { Get-NewerProperty $name } else { @() }
-            $ourParameters = @($ourSet.Parameters | Where-Object { $_.Name -notin $common -and $_.Name -notin $newer })
+            $ourParameters = @($ourSet.Parameters | Where-Object { $_.Name -notin $common -and $_.Name -notin $newer -and $_.Name -notin @($script:ExtraParameters[$name]) })
             $theirParameters = @($set.parameters | Where-Object { $_.name -notin $common -and $_.name -notin $script:NotOffered })
             # Names compare as PowerShell binds them, without regard to case (their -DelayBetweenTonesMS is our -DelayBetweenTonesMs).
             @($ourParameters.Name.ToLowerInvariant() | Sort-Object) | Should -Be @($theirParameters.name.ToLowerInvariant() | Sort-Object) -Because "set $($set.name)"

@@ -27,6 +27,12 @@ public enum AnswerKind
 
     /// <summary>A /$count: text/plain holding a number.</summary>
     Count,
+
+    /// <summary>A stream property's bytes, written to the -OutFile as they arrive.</summary>
+    Stream,
+
+    /// <summary>A primitive in value (a function that answers a string).</summary>
+    Value,
 }
 
 /// <summary>An id in the path: the parameter that carries it and the template's key.</summary>
@@ -51,6 +57,9 @@ public sealed class Operation
 
     /// <summary>The type the answer holds (or the items of the collection).</summary>
     public IEdmStructuredType? AnswerType { get; init; }
+
+    /// <summary>The body is the -InFile's bytes (a stream property's PUT).</summary>
+    public bool Upload { get; init; }
 
     public bool IsList => Answer == AnswerKind.Collection;
 }
@@ -97,6 +106,9 @@ public enum ParameterRole
     CountVariable,
     PassThru,
     Paging,
+
+    /// <summary>A file path (-OutFile, -InFile), resolved against PowerShell's current location by the cmdlet.</summary>
+    File,
 }
 
 /// <summary>A command to generate: Microsoft's name, its sets and parameters, and what it sends.</summary>

@@ -29,8 +29,7 @@ public static class Naming
         ("Get-MgCommunicationCall", "no List set: Graph cannot list calls (NotListable)"),
         ("Invoke-MgLogCommunicationCallTeleconferenceDeviceQuality -Body", "Microsoft names its body parameter -Body (BodyParameterNames)"),
         ("createOrGet → Invoke-MgCreateOrGetCommunicationOnlineMeeting, sets Create1/CreateExpanded1", "Microsoft takes the whole action name as its first word (OneWordActions) and numbers its sets (ActionSets)"),
-        ("Edm.Stream properties → no body parameter", "streams are read and written at their own path; Microsoft's -…InputFile parameters would put a file in a JSON body Graph does not read"),
-        ("content streams and the join-URL function", "listed, not made yet (NotYet)"),
+        ("Edm.Stream properties → Get-/Set-Mg<Noun><Property> with -OutFile/-InFile, no body parameter", "streams are read and written at their own path; Microsoft's -…InputFile parameters would put a file in a JSON body Graph does not read"),
         ("types with no properties of their own → Hashtable parameters", "mediaConfig, meetingInfo, prompt, incomingCallOptions, contentSharingSession: Microsoft's generator makes no model of them"),
     };
 
@@ -44,24 +43,6 @@ public static class Naming
     public static readonly IReadOnlyDictionary<string, (string Prefix, string Suffix)> ActionSets = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
         ["Invoke-MgCreateOrGetCommunicationOnlineMeeting"] = ("Create", "1"),   // Create1, CreateExpanded1
-    };
-
-    /// <summary>Listed commands not made yet, each with what they need; the check for unplaced commands skips them.</summary>
-    public static readonly IReadOnlyDictionary<string, string> NotYet = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["Get-MgCommunicationOnlineMeetingAttendeeReport"] = "a content stream (-OutFile)",
-        ["Get-MgCommunicationOnlineMeetingTranscriptContent"] = "a content stream (-OutFile)",
-        ["Get-MgCommunicationOnlineMeetingTranscriptMetadataContent"] = "a content stream (-OutFile)",
-        ["Get-MgUserOnlineMeetingAttendeeReport"] = "a content stream (-OutFile)",
-        ["Get-MgUserOnlineMeetingTranscriptContent"] = "a content stream (-OutFile)",
-        ["Get-MgUserOnlineMeetingTranscriptMetadataContent"] = "a content stream (-OutFile)",
-        ["Set-MgCommunicationOnlineMeetingAttendeeReport"] = "a content upload (-InFile)",
-        ["Set-MgCommunicationOnlineMeetingTranscriptContent"] = "a content upload (-InFile)",
-        ["Set-MgCommunicationOnlineMeetingTranscriptMetadataContent"] = "a content upload (-InFile)",
-        ["Set-MgUserOnlineMeetingAttendeeReport"] = "a content upload (-InFile)",
-        ["Set-MgUserOnlineMeetingTranscriptContent"] = "a content upload (-InFile)",
-        ["Set-MgUserOnlineMeetingTranscriptMetadataContent"] = "a content upload (-InFile)",
-        ["Get-MgCommunicationOnlineMeetingVirtualAppointmentJoinWebUrl"] = "a bound function answering a string",
     };
 
     /// <summary>Collections Graph cannot list: their Get command has no List set (Microsoft's has none either).</summary>

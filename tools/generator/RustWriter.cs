@@ -94,6 +94,7 @@ public static class RustWriter
                 sb.AppendLine($"                path_params: &[{string.Join(", ", o.PathParameters.Select(p => $"PathParam {{ param: \"{p.Name}\", key: \"{p.Key}\" }}"))}],");
                 sb.AppendLine($"                answer: Answer::{o.Answer},");
                 sb.AppendLine($"                answer_type: {(o.AnswerType is IEdmSchemaType t ? $"Some(\"{t.FullName()}\")" : "None")},");
+                sb.AppendLine($"                upload: {(o.Upload ? "true" : "false")},");
                 sb.AppendLine("            },");
             }
 

@@ -35,12 +35,14 @@ public sealed class Surface
 
     private readonly IEdmModel model;
     private readonly List<IEdmAction> boundActions;
+    private readonly List<IEdmFunction> boundFunctions;
     private readonly List<CommandSpec> candidates = new();
 
     public Surface(IEdmModel model)
     {
         this.model = model;
         boundActions = model.SchemaElements.OfType<IEdmAction>().Where(a => a.IsBound).ToList();
+        boundFunctions = model.SchemaElements.OfType<IEdmFunction>().Where(f => f.IsBound).ToList();
     }
 
     public static List<CommandSpec> Build(IEdmModel model, IEnumerable<string> microsoftCommands)
@@ -86,7 +88,7 @@ public sealed class Surface
         var chosen = surface.candidates.Where(c => wanted.Contains(c.Name)).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         // Every listed command under a root must come out of a rule.
         var unplaced = wanted
-            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)) && !Naming.NotYet.ContainsKey(w))
+            .Where(w => CoveredNouns.Any(n => w.Contains(n, StringComparison.Ordinal)))
             .Where(w => chosen.All(c => c.Name != w))
             .ToList();
         if (unplaced.Count > 0)
@@ -124,6 +126,17 @@ public sealed class Surface
             }
         }
 
+        foreach (IEdmStructuralProperty stream in entity.StructuralProperties().Where(IsStream))
+        {
+            candidates.Add(StreamRead(noun, entity, stream, itemPath, itemIds));
+            candidates.Add(StreamWrite(noun, entity, stream, itemPath, itemIds));
+        }
+
+        foreach (IEdmFunction function in boundFunctions.Where(f => !f.Parameters.First().Type.IsCollection() && f.Parameters.First().Type.Definition == entity))
+        {
+            candidates.Add(Function(noun, entity, function, itemPath, itemIds));
+        }
+
         if (depth < MaxDepth)
         {
             foreach (IEdmNavigationProperty child in entity.NavigationProperties().Where(n => n.ContainsTarget && n.Type.IsCollection()))
@@ -131,6 +144,60 @@ public sealed class Surface
                 AddCollection(itemPath, noun, itemIds, child, depth + 1);
             }
         }
+    }
+
+    /// <summary>A stream property's GET: Get-Mg&lt;Noun&gt;&lt;Property&gt;, its bytes written to -OutFile as they arrive.</summary>
+    private CommandSpec StreamRead(string noun, IEdmEntityType entity, IEdmProperty stream, string itemPath, List<PathParameter> ids)
+    {
+        var operation = new Operation { Name = "Get", Method = "GET", Path = $"{itemPath}/{stream.Name}", PathParameters = ids, Answer = AnswerKind.Stream };
+        operation.Sets.AddRange(new[] { "Get", "GetViaIdentity" });
+        var spec = new CommandSpec
+        {
+            Name = $"Get-Mg{noun}{Naming.Pascal(stream.Name)}", Kind = CommandKind.Get, DefaultSet = "Get", SetNames = new[] { "Get", "GetViaIdentity" },
+            Operations = new[] { operation }, Subject = entity, OutputType = "System.Boolean",
+        };
+        AddIds(spec, ids, new[] { "Get" }, new List<PathParameter>(), Array.Empty<string>());
+        AddInputObject(spec, "GetViaIdentity");
+        Add(spec, new CmdletParameter { Name = "OutFile", ClrType = "string?", HelpType = "String", Role = ParameterRole.File, Description = $"The file to write the {Words(stream.Name)} to, as it arrives: never held whole in memory; a download that breaks off leaves no file behind." }, spec.SetNames, mandatory: true);
+        AddPassThru(spec);
+        AddCommon(spec);
+        return spec;
+    }
+
+    /// <summary>A stream property's PUT: Set-Mg&lt;Noun&gt;&lt;Property&gt; from -InFile.</summary>
+    private CommandSpec StreamWrite(string noun, IEdmEntityType entity, IEdmProperty stream, string itemPath, List<PathParameter> ids)
+    {
+        var operation = new Operation { Name = "Set", Method = "PUT", Path = $"{itemPath}/{stream.Name}", PathParameters = ids, Answer = AnswerKind.None, Upload = true };
+        operation.Sets.AddRange(new[] { "Set", "SetViaIdentity" });
+        var spec = new CommandSpec
+        {
+            Name = $"Set-Mg{noun}{Naming.Pascal(stream.Name)}", Kind = CommandKind.Update, DefaultSet = "Set", SetNames = new[] { "Set", "SetViaIdentity" },
+            Operations = new[] { operation }, Subject = entity, OutputType = "System.Boolean",
+        };
+        AddIds(spec, ids, new[] { "Set" }, new List<PathParameter>(), Array.Empty<string>());
+        AddInputObject(spec, "SetViaIdentity");
+        Add(spec, new CmdletParameter { Name = "InFile", ClrType = "string?", HelpType = "String", Role = ParameterRole.File, Description = $"The file whose bytes become the {Words(stream.Name)}." }, spec.SetNames, mandatory: true);
+        Add(spec, new CmdletParameter { Name = "ContentType", ClrType = "string?", HelpType = "String", Role = ParameterRole.Header, JsonName = "Content-Type", FromPipeline = true, Description = "The content type to send (text/vtt, application/json, ...); without it, the file's extension says (.vtt, .json, .csv, .txt), else application/octet-stream." }, spec.SetNames);
+        AddPassThru(spec);
+        AddCommon(spec);
+        return spec;
+    }
+
+    /// <summary>A function bound to an item, answering a primitive: getVirtualAppointmentJoinWebUrl → Get-Mg…VirtualAppointmentJoinWebUrl.</summary>
+    private CommandSpec Function(string noun, IEdmEntityType entity, IEdmFunction function, string itemPath, List<PathParameter> ids)
+    {
+        (string name, string prefix) = Naming.ActionCommand(function.Name, noun);
+        var operation = new Operation { Name = prefix, Method = "GET", Path = $"{itemPath}/{function.Name}()", PathParameters = ids, Answer = AnswerKind.Value };
+        operation.Sets.AddRange(new[] { prefix, prefix + "ViaIdentity" });
+        var spec = new CommandSpec
+        {
+            Name = name, Kind = CommandKind.Get, DefaultSet = prefix, SetNames = new[] { prefix, prefix + "ViaIdentity" },
+            Operations = new[] { operation }, Subject = entity, ActionName = function.Name, OutputType = "System.String",
+        };
+        AddIds(spec, ids, new[] { prefix }, new List<PathParameter>(), Array.Empty<string>());
+        AddInputObject(spec, prefix + "ViaIdentity");
+        AddCommon(spec);
+        return spec;
     }
 
     /// <summary>A single-valued contained navigation (/users/{user-id}/presence): Get, Update and Remove, no list, no New.</summary>

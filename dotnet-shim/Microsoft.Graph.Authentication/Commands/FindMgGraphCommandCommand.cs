@@ -66,8 +66,8 @@ namespace GraphRust.Authentication.Commands
             foreach (string uri in Uri ?? Array.Empty<string>())
             {
                 (string path, string? version) = Resource(uri);
-                // Placeholders stand for any key; a '$' after a slash is OData's ($count), not an anchor.
-                string pattern = "^" + Regex.Replace(path, @"\{[^/{}]*\}", @"\{[^/{}]+\}").Replace("/$", "/\\$", StringComparison.Ordinal) + "$";
+                // Placeholders stand for any key; a '$' after a slash is OData's ($count), not an anchor; '()' ends a function.
+                string pattern = "^" + Regex.Replace(path, @"\{[^/{}]*\}", @"\{[^/{}]+\}").Replace("/$", "/\\$", StringComparison.Ordinal).Replace("()", @"\(\)", StringComparison.Ordinal) + "$";
                 Write(Matching(rows, uri, r => IsMatch(r.Uri, pattern) && (Method is null || r.Method.Equals(Method, StringComparison.OrdinalIgnoreCase)), version),
                     $"URI '{(Method is null ? string.Empty : Method + " ")}{uri}' is not called by any command of these modules (v1.0). Find-MgGraphCommand knows the commands they ship only.", uri);
             }

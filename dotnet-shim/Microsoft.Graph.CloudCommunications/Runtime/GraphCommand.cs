@@ -141,6 +141,13 @@ namespace GraphRust.CloudCommunications.Runtime
                     continue;
                 }
 
+                if (bound.Key is "OutFile" or "InFile" && bound.Value is string file)
+                {
+                    // Relative to PowerShell's current location, as every file parameter is (not the process's).
+                    writer.WriteString(bound.Key, SessionState.Path.GetUnresolvedProviderPathFromPSPath(file));
+                    continue;
+                }
+
                 writer.WritePropertyName(bound.Key);
                 string path = bound.Key is "BodyParameter" or "Body" or "AdditionalProperties" ? string.Empty : bound.Key;
                 PowerShellJsonWriter.Write(writer, bound.Value, path);
@@ -189,7 +196,11 @@ namespace GraphRust.CloudCommunications.Runtime
                     SessionState.PSVariable.Set(variable, total.TryGetInt32(out int n) ? n : total.GetInt64());
                 }
             }
-            else if (value.TryGetProperty("accepted", out _))
+            else if (value.TryGetProperty("value", out JsonElement primitive))
+            {
+                WriteObject(PowerShellObjectBuilder.Build(primitive));
+            }
+            else if (value.TryGetProperty("accepted", out _) || value.TryGetProperty("saved", out _))
             {
                 if (MyInvocation.BoundParameters.TryGetValue("PassThru", out object? passThru) && passThru is SwitchParameter { IsPresent: true })
                 {

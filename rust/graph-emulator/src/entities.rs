@@ -24,9 +24,11 @@ use crate::graph_errors::insert_header;
 use crate::graph_shapes::{
     encode_segment, resolve, segments, ActionAnswer, ActionShape, Address, Tail, OPERATIONS,
 };
+use crate::meetings;
 use crate::presence;
 use crate::query::{self, QueryOptions};
 use crate::state::AppState;
+use crate::streams;
 
 /// Every method on every path under `/{version}/communications/`.
 pub(crate) async fn serve(
@@ -127,6 +129,12 @@ impl Request<'_> {
             (Tail::Nothing, true, "PATCH") => self.update(),
             (Tail::Nothing, true, "DELETE") => self.delete(),
             (Tail::Count, _, "GET") => self.count(),
+            (Tail::Action(name), true, "GET" | "PUT")
+                if self.address.last().shape.streams.contains(&name.as_str()) =>
+            {
+                self.stream(name, method.as_str() == "PUT")
+            }
+            (Tail::Action(name), true, "GET") if name.ends_with("()") => self.function(name),
             (Tail::Action(name), _, "POST") => self.action(name, on_item),
             (Tail::Nothing | Tail::Count, _, _) => Err(self.incoming.error(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -341,6 +349,45 @@ impl Request<'_> {
     }
 
     /// A bound action: its target must exist; the table says how Graph answers it.
+    /// A function bound to an item (`.../getVirtualAppointmentJoinWebUrl()`).
+    fn function(&self, name: &str) -> Answer {
+        let answer = {
+            let mut shared = self.state.lock();
+            let item = shared
+                .store
+                .item_mut(&self.address.steps)
+                .map_err(|i| self.missing(i))?;
+            meetings::function(name, item)
+        };
+        match answer {
+            Some(value) => Ok(Json(value).into_response()),
+            None => Err(self.incoming.error(
+                StatusCode::NOT_FOUND,
+                "UnknownError",
+                &format!("Resource not found for the segment '{name}'."),
+            )),
+        }
+    }
+
+    /// A stream property of an item: its bytes, or (`PUT`) new ones.
+    fn stream(&self, property: &str, put: bool) -> Answer {
+        self.state
+            .lock()
+            .store
+            .item_mut(&self.address.steps)
+            .map_err(|i| self.missing(i))?;
+        let key = format!(
+            "{}/{property}",
+            self.address.url_path(self.address.steps.len())
+        );
+        let key = streams::key_of(&segments(&key));
+        Ok(if put {
+            streams::write(self.state, key, self.body)
+        } else {
+            streams::read(self.state, &key, property)
+        })
+    }
+
     fn action(&self, name: &str, on_item: bool) -> Answer {
         let steps = &self.address.steps;
         let shape = self.address.last().shape;

@@ -30,6 +30,8 @@ pub(crate) struct CollectionShape {
     pub collection_actions: &'static [ActionShape],
     /// Checks and defaults of a new item (`POST <collection>`).
     pub on_create: Option<OnCreate>,
+    /// The item's stream properties (`GET`/`PUT .../{id}/content`), served by `crate::streams`.
+    pub streams: &'static [&'static str],
 }
 
 /// A bound action: how Graph answers it, and what it changes on its target.
@@ -129,6 +131,7 @@ pub(crate) static PARTICIPANTS: CollectionShape = CollectionShape {
     // `invite` is bound here too; its own handler (crate::invite) serves it before the store.
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static OPERATIONS: CollectionShape = CollectionShape {
@@ -138,6 +141,7 @@ pub(crate) static OPERATIONS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static AUDIO_ROUTING_GROUPS: CollectionShape = CollectionShape {
@@ -147,6 +151,7 @@ pub(crate) static AUDIO_ROUTING_GROUPS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static CONTENT_SHARING_SESSIONS: CollectionShape = CollectionShape {
@@ -156,6 +161,7 @@ pub(crate) static CONTENT_SHARING_SESSIONS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static CALLS: CollectionShape = CollectionShape {
@@ -218,6 +224,7 @@ pub(crate) static CALLS: CollectionShape = CollectionShape {
     ],
     collection_actions: &[empty("logTeleconferenceDeviceQuality", 204)],
     on_create: Some(crate::calls::new_call),
+    streams: &[],
 };
 
 /// A user's presence (`/communications/presences/{user-id}`): Graph answers its actions
@@ -241,6 +248,7 @@ pub(crate) static PRESENCES: CollectionShape = CollectionShape {
     ],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static ATTENDANCE_RECORDS: CollectionShape = CollectionShape {
@@ -250,6 +258,7 @@ pub(crate) static ATTENDANCE_RECORDS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static ATTENDANCE_REPORTS: CollectionShape = CollectionShape {
@@ -259,6 +268,7 @@ pub(crate) static ATTENDANCE_REPORTS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static TRANSCRIPTS: CollectionShape = CollectionShape {
@@ -268,6 +278,7 @@ pub(crate) static TRANSCRIPTS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &["content", "metadataContent"],
 };
 
 /// Online meetings, under `communications` and under each user: a new meeting gets its join
@@ -284,6 +295,7 @@ pub(crate) static ONLINE_MEETINGS: CollectionShape = CollectionShape {
         merges: &[],
     }],
     on_create: Some(crate::meetings::new_meeting),
+    streams: &["attendeeReport"],
 };
 
 pub(crate) static SEGMENTS: CollectionShape = CollectionShape {
@@ -293,6 +305,7 @@ pub(crate) static SEGMENTS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 pub(crate) static SESSIONS: CollectionShape = CollectionShape {
@@ -302,6 +315,7 @@ pub(crate) static SESSIONS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 /// Call records (`/communications/callRecords`), their sessions and each session's segments
@@ -313,6 +327,7 @@ pub(crate) static CALL_RECORDS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 /// Users, so far as paths under one go (`/users/{id}/onlineMeetings`): every user exists, as
@@ -324,6 +339,7 @@ pub(crate) static USERS: CollectionShape = CollectionShape {
     item_actions: &[],
     collection_actions: &[],
     on_create: None,
+    streams: &[],
 };
 
 /// The top-level collections the store serves.

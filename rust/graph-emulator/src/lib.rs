@@ -38,6 +38,7 @@ mod recording;
 mod router;
 mod state;
 mod store;
+mod streams;
 mod tls;
 
 pub use delegated::{SignInScript, GRAPH_POWERSHELL_CLIENT_ID};

@@ -1,5 +1,6 @@
 //! What is specific to online meetings, beyond the generic store: a new meeting's join
-//! details, and `createOrGet`, which finds a meeting by its `externalId` or makes it.
+//! details, `createOrGet`, which finds a meeting by its `externalId` or makes it, and the
+//! `getVirtualAppointmentJoinWebUrl()` function.
 
 use serde_json::{json, Map, Value};
 
@@ -42,4 +43,21 @@ pub(crate) fn create_or_get(
     let meeting = Value::Object(meeting);
     meetings.insert(id, meeting.clone());
     Ok((201, meeting))
+}
+
+/// `GET .../onlineMeetings/{id}/getVirtualAppointmentJoinWebUrl()`: the meeting's appointment
+/// join URL, as Graph answers a function returning a string (`value`).
+pub(crate) fn function(name: &str, meeting: &Value) -> Option<Value> {
+    if name.strip_prefix("microsoft.graph.").unwrap_or(name) != "getVirtualAppointmentJoinWebUrl()"
+    {
+        return None;
+    }
+    let id = meeting
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Some(json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Edm.String",
+        "value": format!("https://visit.teams.microsoft.com/webrtc-svc/api/route?tid=contoso-tenant&convId={id}"),
+    }))
 }

@@ -56,6 +56,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         )
         .route("/_emulator/script", post(script_path))
         .route("/_emulator/paging", post(set_paging))
+        .route("/_emulator/streams", post(crate::streams::register))
         .fallback(extras::other)
         .with_state(state)
 }

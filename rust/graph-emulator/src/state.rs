@@ -22,6 +22,8 @@ pub(crate) struct Shared {
     /// The most items a page of a collection holds (`@odata.nextLink` leads on).
     pub(crate) page_size: usize,
     pub(crate) identity: identity::Identity,
+    /// The stream properties of the store's items.
+    pub(crate) streams: crate::streams::Streams,
 }
 
 pub(crate) struct AppState {

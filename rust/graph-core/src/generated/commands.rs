@@ -17,6 +17,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.addLargeGalleryViewOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -36,6 +37,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -55,6 +57,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -69,6 +72,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.call"),
+                upload: false,
             },
         ],
         body: None,
@@ -83,6 +87,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "AudioRoutingGroupId", key: "audioRoutingGroup-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.audioRoutingGroup"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -91,6 +96,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.audioRoutingGroup"),
+                upload: false,
             },
         ],
         body: None,
@@ -105,6 +111,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -119,6 +126,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ContentSharingSessionId", key: "contentSharingSession-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.contentSharingSession"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -127,6 +135,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.contentSharingSession"),
+                upload: false,
             },
         ],
         body: None,
@@ -141,6 +150,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -155,6 +165,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -169,6 +180,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "CommsOperationId", key: "commsOperation-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.commsOperation"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -177,6 +189,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.commsOperation"),
+                upload: false,
             },
         ],
         body: None,
@@ -191,6 +204,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -205,6 +219,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.participant"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -213,6 +228,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.participant"),
+                upload: false,
             },
         ],
         body: None,
@@ -227,6 +243,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -241,6 +258,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callRecords.callRecord"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -249,6 +267,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.callRecords.callRecord"),
+                upload: false,
             },
         ],
         body: None,
@@ -263,6 +282,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -277,6 +297,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callRecords.session"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -285,6 +306,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.callRecords.session"),
+                upload: false,
             },
         ],
         body: None,
@@ -299,6 +321,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -313,6 +336,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -327,6 +351,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -335,6 +360,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: None,
@@ -349,6 +375,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -357,6 +384,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
         ],
         body: None,
@@ -371,6 +399,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -379,6 +408,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
         ],
         body: None,
@@ -393,6 +423,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -407,6 +438,22 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingAttendeeReport",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/attendeeReport",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -421,6 +468,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -435,6 +483,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -443,6 +492,22 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingTranscriptContent",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -457,6 +522,37 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingTranscriptMetadataContent",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingVirtualAppointmentJoinWebUrl",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/getVirtualAppointmentJoinWebUrl()",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Value,
+                answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -471,6 +567,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -479,6 +576,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
         ],
         body: None,
@@ -493,6 +591,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -512,6 +611,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -526,6 +626,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -534,6 +635,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: None,
@@ -548,6 +650,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -556,6 +659,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
         ],
         body: None,
@@ -570,6 +674,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -578,6 +683,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
         ],
         body: None,
@@ -592,6 +698,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -606,6 +713,22 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgUserOnlineMeetingAttendeeReport",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -620,6 +743,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -634,6 +758,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
             },
             Operation {
                 sets: &["List"],
@@ -642,6 +767,22 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Collection,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgUserOnlineMeetingTranscriptContent",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -656,6 +797,22 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Count,
                 answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgUserOnlineMeetingTranscriptMetadataContent",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -670,6 +827,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
         ],
         body: None,
@@ -684,6 +842,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -707,6 +866,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -731,6 +891,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.inviteParticipantsOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -751,6 +912,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -765,6 +927,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -784,6 +947,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.muteParticipantOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -803,6 +967,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.muteParticipantOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -822,6 +987,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.playPromptOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -842,6 +1008,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.recordOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -868,6 +1035,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -889,6 +1057,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -909,6 +1078,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.subscribeToToneOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -928,6 +1098,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.unmuteParticipantOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -947,6 +1118,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -967,6 +1139,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.call"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1010,6 +1183,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.audioRoutingGroup"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1032,6 +1206,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.contentSharingSession"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1051,6 +1226,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.commsOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1073,6 +1249,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.participant"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1101,6 +1278,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callRecords.session"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1128,6 +1306,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1192,6 +1371,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1216,6 +1396,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1242,6 +1423,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1268,6 +1450,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1293,6 +1476,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1357,6 +1541,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1381,6 +1566,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1407,6 +1593,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1433,6 +1620,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1447,6 +1635,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "AudioRoutingGroupId", key: "audioRoutingGroup-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1461,6 +1650,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ContentSharingSessionId", key: "contentSharingSession-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1475,6 +1665,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "CommsOperationId", key: "commsOperation-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1489,6 +1680,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1503,6 +1695,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1517,6 +1710,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1531,6 +1725,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1545,6 +1740,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1559,6 +1755,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1573,6 +1770,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1587,6 +1785,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1601,6 +1800,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1615,6 +1815,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1629,6 +1830,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1643,6 +1845,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: None,
@@ -1657,6 +1860,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1676,6 +1880,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.sendDtmfTonesOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1688,6 +1893,51 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Set-MgCommunicationOnlineMeetingAttendeeReport",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/attendeeReport",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Set-MgCommunicationOnlineMeetingTranscriptContent",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Set-MgCommunicationOnlineMeetingTranscriptMetadataContent",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Set-MgCommunicationPresence",
         operations: &[
             Operation {
@@ -1697,6 +1947,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1719,6 +1970,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1738,6 +1990,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::None,
                 answer_type: None,
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1750,6 +2003,51 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Set-MgUserOnlineMeetingAttendeeReport",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Set-MgUserOnlineMeetingTranscriptContent",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/content",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Set-MgUserOnlineMeetingTranscriptMetadataContent",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/transcripts/{callTranscript-id}/metadataContent",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Start-MgCommunicationCallParticipantHoldMusic",
         operations: &[
             Operation {
@@ -1759,6 +2057,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.startHoldMusicOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1779,6 +2078,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.cancelMediaProcessingOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1798,6 +2098,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.stopHoldMusicOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1817,6 +2118,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "AudioRoutingGroupId", key: "audioRoutingGroup-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.audioRoutingGroup"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1839,6 +2141,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ContentSharingSessionId", key: "contentSharingSession-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.contentSharingSession"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1858,6 +2161,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "CommsOperationId", key: "commsOperation-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.commsOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1880,6 +2184,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.participant"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1908,6 +2213,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "SessionId", key: "session-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callRecords.session"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1935,6 +2241,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "CallId", key: "call-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.updateRecordingStatusOperation"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -1955,6 +2262,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2019,6 +2327,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2043,6 +2352,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2069,6 +2379,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2095,6 +2406,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2120,6 +2432,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.onlineMeeting"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2184,6 +2497,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.meetingAttendanceReport"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2208,6 +2522,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.attendanceRecord"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2234,6 +2549,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallTranscriptId", key: "callTranscript-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.callTranscript"),
+                upload: false,
             },
         ],
         body: Some(Body {
@@ -2260,6 +2576,7 @@ pub static COMMANDS: &[Command] = &[
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
                 answer: Answer::Entity,
                 answer_type: Some("microsoft.graph.presence"),
+                upload: false,
             },
         ],
         body: Some(Body {

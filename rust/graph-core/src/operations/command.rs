@@ -22,6 +22,8 @@ pub struct Operation {
     pub answer: Answer,
     /// The Graph type of the answer (of each item, for a collection).
     pub answer_type: Option<&'static str>,
+    /// The body is the bytes of the file the `InFile` value names (a stream property's `PUT`).
+    pub upload: bool,
 }
 
 /// An id in the path: the cmdlet parameter that carries it and its key in the template.
@@ -42,6 +44,10 @@ pub enum Answer {
     Collection,
     /// `/$count`: a number as text.
     Count,
+    /// A stream property's bytes, written to the file the `OutFile` value names as they arrive.
+    Stream,
+    /// A primitive in `value` (a function answering a string).
+    Value,
 }
 
 /// The body: its type, and which expanded parameter carries which property.

@@ -8,6 +8,8 @@
 //! `{"count": n}`, `{"odataCount": n}`, `{"accepted": true}` for an answer with no body,
 //! `{"page": n}` after each page (its response headers), `{"body": {...}}` for `validateOnly`.
 
+use std::path::PathBuf;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Map, Value};
 use url::Url;
@@ -19,8 +21,10 @@ use crate::http::request::{check_headers, check_segment, check_url_length, escap
 use crate::http::retry;
 use crate::http::transport::{self, Exchange};
 use crate::operations::command::{Answer, Body, Command, Operation};
+use crate::operations::files;
 use crate::schema::validate::validate;
 use crate::session::{self, Context};
+use crate::signin::Authenticator;
 
 /// Headers the commands set themselves.
 const OWNED_HEADERS: &[&str] = &["authorization", "content-type", "content-length", "host"];
@@ -94,18 +98,48 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
         },
         content_type: body.as_ref().map(|_| "application/json".to_string()),
         accept: Some(
-            if operation.answer == Answer::Count {
-                "text/plain"
-            } else {
-                "application/json"
+            match operation.answer {
+                Answer::Count => "text/plain",
+                Answer::Stream => "*/*",
+                _ => "application/json",
             }
             .into(),
         ),
         user_agent: None,
         headers,
     };
+    if operation.upload {
+        let (bytes, by_extension) = files::read_upload(values.get("InFile")).await?;
+        let given = values
+            .get("ContentType")
+            .and_then(Value::as_str)
+            .filter(|t| !t.trim().is_empty());
+        prepared.body = Some(bytes);
+        prepared.content_type = Some(given.unwrap_or(by_extension).to_string());
+    }
     let bearer = Bearer::Session(connection.auth.as_ref());
     let context = retry::current();
+    if operation.answer == Answer::Stream {
+        let target = values
+            .get("OutFile")
+            .and_then(Value::as_str)
+            .filter(|p| !p.trim().is_empty())
+            .map(PathBuf::from)
+            .ok_or_else(|| {
+                CoreError::InvalidArgument(
+                    "OutFile is null or empty: give the file to write to.".into(),
+                )
+            })?;
+        return download(
+            &bearer,
+            &context,
+            &prepared,
+            &target,
+            &connection.context,
+            events,
+        )
+        .await;
+    }
 
     let limit = values.get("Top").and_then(Value::as_u64);
     let all = values.get("All").and_then(Value::as_bool) == Some(true);
@@ -141,6 +175,13 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
                 events.result(json!({ "count": count }), Some(headers));
                 return Ok(());
             }
+            Answer::Value => {
+                let answer = parse(&exchange)?;
+                let value = answer.get("value").cloned().unwrap_or(Value::Null);
+                events.result(json!({ "value": value }), Some(headers));
+                return Ok(());
+            }
+            Answer::Stream => unreachable!("streams are downloaded above"),
             Answer::Entity | Answer::None if is_empty(&exchange) => {
                 events.result(json!({ "accepted": true }), Some(headers));
                 return Ok(());
@@ -190,6 +231,45 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
             }
         }
     }
+}
+
+/// A stream property's bytes, written to `target` as they arrive (`files::stream_to_file`: no
+/// half-written file is left when the connection breaks off).
+async fn download(
+    bearer: &Bearer<'_, Authenticator>,
+    context: &retry::RequestContext,
+    prepared: &Prepared,
+    target: &std::path::Path,
+    signed_in: &Context,
+    events: &Events,
+) -> Result<(), CoreError> {
+    let (written, headers) =
+        match send_with_retries(bearer, context, prepared, true, events).await? {
+            Sent::Read(exchange) => {
+                if !(200..300).contains(&exchange.status) {
+                    let mut error = transport::graph_error(&exchange);
+                    if exchange.status == 403 {
+                        error.message = refused_sign_in(&error.message, signed_in);
+                    }
+                    return Err(CoreError::Graph(Box::new(error)));
+                }
+                files::write_file(target, &exchange.body).await?;
+                (exchange.body.len() as u64, exchange.headers_json())
+            }
+            Sent::Unread(head, response) => {
+                let headers = transport::headers_json(&head.headers);
+                (
+                    files::stream_to_file(response, target, &prepared.url).await?,
+                    headers,
+                )
+            }
+        };
+    events.verbose(format!("Saved {written} bytes to '{}'.", target.display()));
+    events.result(
+        json!({ "saved": target.display().to_string(), "bytes": written }),
+        Some(headers),
+    );
+    Ok(())
 }
 
 /// A 403 says which sign-in Graph refused, and with what it was made: a user's sign-in and its

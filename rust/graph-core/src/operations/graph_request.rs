@@ -9,8 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use secrecy::SecretString;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
+use std::path::PathBuf;
 use url::Url;
 
 use crate::args::{flag, text};
@@ -19,7 +18,8 @@ use crate::events::Events;
 use crate::http::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::http::request::{check_headers, check_url_length, is_loopback};
 use crate::http::retry;
-use crate::http::transport::{self, Exchange, Head, MAX_BODY_BYTES};
+use crate::http::transport::{self, Exchange, Head};
+use crate::operations::files::{read_back, stream_to_file, write_file};
 use crate::session::{self, Environment};
 
 /// Headers `-Headers` may not set here: the token and the framing are ours.
@@ -377,86 +377,6 @@ pub fn disposition_file_name(header: &str) -> Option<String> {
         return None;
     }
     Some(last)
-}
-
-fn file_error(path: &Path, e: std::io::Error) -> CoreError {
-    refused(
-        "OutputFileUnwritable",
-        format!(
-            "The answer could not be saved to '{}': {e}.",
-            path.display()
-        ),
-    )
-}
-
-/// Written beside the target and renamed at the end, so a failed download
-/// never leaves half a file in place of the one that was there.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    path.with_file_name(name)
-}
-
-async fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CoreError> {
-    let partial = partial_path(path);
-    tokio::fs::write(&partial, bytes)
-        .await
-        .map_err(|e| file_error(path, e))?;
-    tokio::fs::rename(&partial, path)
-        .await
-        .map_err(|e| file_error(path, e))
-}
-
-/// Streams the body to the file chunk by chunk: a large answer is never held in memory.
-async fn stream_to_file(
-    mut response: reqwest::Response,
-    path: &Path,
-    url: &str,
-) -> Result<u64, CoreError> {
-    let partial = partial_path(path);
-    let result = async {
-        let mut file = tokio::fs::File::create(&partial)
-            .await
-            .map_err(|e| file_error(path, e))?;
-        let mut written = 0u64;
-        while let Some(chunk) = response.chunk().await.map_err(|e| {
-            CoreError::Transport(format!(
-                "The response from {url} broke off after {written} bytes: {}",
-                transport::describe_transport(&e)
-            ))
-        })? {
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| file_error(path, e))?;
-            written += chunk.len() as u64;
-        }
-        file.flush().await.map_err(|e| file_error(path, e))?;
-        drop(file);
-        tokio::fs::rename(&partial, path)
-            .await
-            .map_err(|e| file_error(path, e))?;
-        Ok(written)
-    }
-    .await;
-    if result.is_err() {
-        let _ = tokio::fs::remove_file(&partial).await;
-    }
-    result
-}
-
-/// `-PassThru` with a file: the saved answer, when it is small enough to return.
-async fn read_back(path: &Path) -> Result<Vec<u8>, CoreError> {
-    let size = tokio::fs::metadata(path)
-        .await
-        .map_err(|e| file_error(path, e))?
-        .len();
-    if size > MAX_BODY_BYTES as u64 {
-        return Err(CoreError::InvalidResponse(format!(
-            "The answer was saved to '{}', but at {size} bytes it is too large to also return with -PassThru.",
-            path.display()
-        )));
-    }
-    tokio::fs::read(path).await.map_err(|e| file_error(path, e))
 }
 
 #[cfg(test)]

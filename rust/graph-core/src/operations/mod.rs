@@ -11,6 +11,7 @@ use crate::events::Events;
 use crate::http::{retry, transport};
 
 pub mod command;
+pub mod files;
 pub mod generic;
 pub mod graph_request;
 pub mod invite;
