@@ -45,7 +45,7 @@ Describe 'Find-MgGraphCommand' {
 
     It 'takes regular expressions, as Microsoft''s does' {
         $meetings = @(Find-MgGraphCommand -Command '.*OnlineMeeting.*')
-        @($meetings.Command | Sort-Object -Unique).Count | Should -Be 54
+        @($meetings.Command | Sort-Object -Unique).Count | Should -Be 70
         @(Find-MgGraphCommand -Uri '.*/presences.*' -Method POST).Command | Should -Contain 'Set-MgCommunicationPresence'
         (Find-MgGraphCommand -Uri '/communications/calls/$count').Command | Should -Be 'Get-MgCommunicationCallCount'
     }

@@ -57,10 +57,25 @@ public static class Naming
         ["Invoke-MgLogCommunicationCallTeleconferenceDeviceQuality"] = "Body",
     };
 
-    /// <summary>Commands Microsoft's newer versions have that the 2.10 list lacks.</summary>
+    /// <summary>
+    /// Commands Microsoft's newer versions have that the 2.10 list lacks, for paths this module covers
+    /// (each name checked against Microsoft's newer help or code): DTMF tones, meeting recordings, a
+    /// presence's work location, virtual appointment SMS, call records' participants.
+    /// </summary>
     public static readonly IReadOnlySet<string> Additions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "Send-MgCommunicationCallDtmfTone",
+        "Get-MgCommunicationOnlineMeetingRecording", "Get-MgCommunicationOnlineMeetingRecordingCount", "Get-MgCommunicationOnlineMeetingRecordingContent",
+        "New-MgCommunicationOnlineMeetingRecording", "Update-MgCommunicationOnlineMeetingRecording", "Remove-MgCommunicationOnlineMeetingRecording",
+        "Set-MgCommunicationOnlineMeetingRecordingContent",
+        "Get-MgUserOnlineMeetingRecording", "Get-MgUserOnlineMeetingRecordingCount", "Get-MgUserOnlineMeetingRecordingContent",
+        "New-MgUserOnlineMeetingRecording", "Update-MgUserOnlineMeetingRecording", "Remove-MgUserOnlineMeetingRecording",
+        "Set-MgUserOnlineMeetingRecordingContent",
+        "Set-MgCommunicationPresenceAutomaticLocation", "Set-MgCommunicationPresenceManualLocation",
+        "Clear-MgCommunicationPresenceAutomaticLocation", "Clear-MgCommunicationPresenceLocation",
+        "Send-MgCommunicationOnlineMeetingVirtualAppointmentSm", "Send-MgCommunicationOnlineMeetingVirtualAppointmentReminderSm",
+        "Get-MgCommunicationCallRecordParticipantV2", "New-MgCommunicationCallRecordParticipantV2",
+        "Update-MgCommunicationCallRecordParticipantV2", "Remove-MgCommunicationCallRecordParticipantV2",
     };
 
     /// <summary>Commands whose cmdlet stays hand-written; the generator writes their descriptor only.</summary>
@@ -123,8 +138,12 @@ public static class Naming
         return word;
     }
 
-    /// <summary>A navigation segment's part of a noun: audioRoutingGroups → AudioRoutingGroup.</summary>
-    public static string NounPart(string segment) => Pascal(Singular(segment));
+    /// <summary>A navigation segment's part of a noun: audioRoutingGroups → AudioRoutingGroup; participants_v2 → ParticipantV2.</summary>
+    public static string NounPart(string segment)
+    {
+        string[] parts = segment.Split('_');
+        return Pascal(Singular(parts[0])) + string.Concat(parts.Skip(1).Select(p => p.ToUpperInvariant()));
+    }
 
     /// <summary>
     /// An action's command name: answer on MgCommunicationCall → Invoke-MgAnswerCommunicationCall;

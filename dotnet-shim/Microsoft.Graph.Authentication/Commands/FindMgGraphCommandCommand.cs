@@ -22,6 +22,9 @@ namespace GraphRust.Authentication.Commands
         private const string TypeName = "Microsoft.Graph.PowerShell.Authentication.Models.GraphCommand";
         private const string ApiVersionOfTable = "v1.0";
 
+        /// <summary>Microsoft's test for a segment holding an id: a digit after a character that is not of a version (participants_v2 is a name).</summary>
+        private const string IdLike = @"[^v1.0|beta]\d";
+
         private static readonly object TableLock = new();
         private static IReadOnlyList<Row>? table;
 
@@ -112,7 +115,7 @@ namespace GraphRust.Authentication.Commands
 
         /// <summary>
         /// The resource path of a URI as Microsoft's Find-MgGraphCommand reads it: relative or absolute,
-        /// with or without the version; segments that hold an id (a digit, or a user's UPN) stand for any key.
+        /// with or without the version; segments that hold an id (a digit as Microsoft's test has it, or a user's UPN) stand for any key.
         /// </summary>
         private static (string Path, string? Version) Resource(string uri)
         {
@@ -132,7 +135,7 @@ namespace GraphRust.Authentication.Commands
             }
 
             IEnumerable<string> segments = text.Split('/', StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => (Regex.IsMatch(s, @"\d") || s.Contains('@', StringComparison.Ordinal)) && !s.StartsWith('{') && !s.Contains(".*", StringComparison.Ordinal) ? "{id}" : s);
+                .Select(s => (Regex.IsMatch(s, IdLike) || s.Contains('@', StringComparison.Ordinal)) && !s.StartsWith('{') && !s.Contains(".*", StringComparison.Ordinal) ? "{id}" : s);
             return ("/" + string.Join('/', segments), version);
         }
 

@@ -245,6 +245,16 @@ pub(crate) static PRESENCES: CollectionShape = CollectionShape {
         merging(empty("setStatusMessage", 200), &["statusMessage"]),
         empty("setUserPreferredPresence", 200),
         empty("clearUserPreferredPresence", 200),
+        merging(
+            empty("setAutomaticLocation", 200),
+            &["workLocationType", "placeId"],
+        ),
+        merging(
+            empty("setManualLocation", 200),
+            &["workLocationType", "placeId"],
+        ),
+        empty("clearAutomaticLocation", 200),
+        empty("clearLocation", 200),
     ],
     collection_actions: &[],
     on_create: None,
@@ -281,13 +291,27 @@ pub(crate) static TRANSCRIPTS: CollectionShape = CollectionShape {
     streams: &["content", "metadataContent"],
 };
 
+pub(crate) static RECORDINGS: CollectionShape = CollectionShape {
+    name: "recordings",
+    entity: "callRecording",
+    children: &[],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+    streams: &["content"],
+};
+
 /// Online meetings, under `communications` and under each user: a new meeting gets its join
 /// URL; `createOrGet` returns the meeting with the body's `externalId` (200) or makes it (201).
 pub(crate) static ONLINE_MEETINGS: CollectionShape = CollectionShape {
     name: "onlineMeetings",
     entity: "onlineMeeting",
-    children: &[&ATTENDANCE_REPORTS, &TRANSCRIPTS],
-    item_actions: &[],
+    children: &[&ATTENDANCE_REPORTS, &TRANSCRIPTS, &RECORDINGS],
+    // Graph accepts the SMS for sending later.
+    item_actions: &[
+        empty("sendVirtualAppointmentSms", 202),
+        empty("sendVirtualAppointmentReminderSms", 202),
+    ],
     collection_actions: &[ActionShape {
         name: "createOrGet",
         answer: ActionAnswer::Handler(crate::meetings::create_or_get),
@@ -301,6 +325,16 @@ pub(crate) static ONLINE_MEETINGS: CollectionShape = CollectionShape {
 pub(crate) static SEGMENTS: CollectionShape = CollectionShape {
     name: "segments",
     entity: "callRecords.segment",
+    children: &[],
+    item_actions: &[],
+    collection_actions: &[],
+    on_create: None,
+    streams: &[],
+};
+
+pub(crate) static CALL_RECORD_PARTICIPANTS: CollectionShape = CollectionShape {
+    name: "participants_v2",
+    entity: "callRecords.participant",
     children: &[],
     item_actions: &[],
     collection_actions: &[],
@@ -323,7 +357,7 @@ pub(crate) static SESSIONS: CollectionShape = CollectionShape {
 pub(crate) static CALL_RECORDS: CollectionShape = CollectionShape {
     name: "callRecords",
     entity: "callRecords.callRecord",
-    children: &[&SESSIONS],
+    children: &[&SESSIONS, &CALL_RECORD_PARTICIPANTS],
     item_actions: &[],
     collection_actions: &[],
     on_create: None,

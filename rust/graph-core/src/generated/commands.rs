@@ -48,6 +48,36 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Clear-MgCommunicationPresenceAutomaticLocation",
+        operations: &[
+            Operation {
+                sets: &["Clear", "ClearViaIdentity"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/clearAutomaticLocation",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Clear-MgCommunicationPresenceLocation",
+        operations: &[
+            Operation {
+                sets: &["Clear", "ClearViaIdentity"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/clearLocation",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Clear-MgCommunicationPresenceUserPreferredPresence",
         operations: &[
             Operation {
@@ -288,6 +318,30 @@ pub static COMMANDS: &[Command] = &[
         body: None,
     },
     Command {
+        name: "Get-MgCommunicationCallRecordParticipantV2",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}/participants_v2/{participant-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.participant"),
+                upload: false,
+            },
+            Operation {
+                sets: &["List"],
+                method: "GET",
+                path: "/communications/callRecords/{callRecord-id}/participants_v2",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.callRecords.participant"),
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Get-MgCommunicationCallRecordSession",
         operations: &[
             Operation {
@@ -466,6 +520,60 @@ pub static COMMANDS: &[Command] = &[
                 method: "GET",
                 path: "/communications/onlineMeetings/$count",
                 path_params: &[],
+                answer: Answer::Count,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+            Operation {
+                sets: &["List"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingRecordingContent",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgCommunicationOnlineMeetingRecordingCount",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings/$count",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Count,
                 answer_type: None,
                 upload: false,
@@ -741,6 +849,60 @@ pub static COMMANDS: &[Command] = &[
                 method: "GET",
                 path: "/users/{user-id}/onlineMeetings/$count",
                 path_params: &[PathParam { param: "UserId", key: "user-id" }],
+                answer: Answer::Count,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgUserOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+            Operation {
+                sets: &["List"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Collection,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgUserOnlineMeetingRecordingContent",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::Stream,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Get-MgUserOnlineMeetingRecordingCount",
+        operations: &[
+            Operation {
+                sets: &["Get", "GetViaIdentity"],
+                method: "GET",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/$count",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
                 answer: Answer::Count,
                 answer_type: None,
                 upload: false,
@@ -1269,6 +1431,28 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "New-MgCommunicationCallRecordParticipantV2",
+        operations: &[
+            Operation {
+                sets: &["Create", "CreateExpanded", "CreateViaIdentity", "CreateViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/callRecords/{callRecord-id}/participants_v2",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.participant"),
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT,
+            params: &[
+                ("AdministrativeUnitInfos", "administrativeUnitInfos"),
+                ("Id", "id"),
+                ("Identity", "identity"),
+            ],
+        }),
+    },
+    Command {
         name: "New-MgCommunicationCallRecordSession",
         operations: &[
             Operation {
@@ -1410,6 +1594,33 @@ pub static COMMANDS: &[Command] = &[
                 ("RegistrationId", "registrationId"),
                 ("Role", "role"),
                 ("TotalAttendanceInSeconds", "totalAttendanceInSeconds"),
+            ],
+        }),
+    },
+    Command {
+        name: "New-MgCommunicationOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Create", "CreateExpanded", "CreateViaIdentity", "CreateViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDING,
+            params: &[
+                ("CallId", "callId"),
+                ("ContentCorrelationId", "contentCorrelationId"),
+                ("CreatedDateTime", "createdDateTime"),
+                ("EndDateTime", "endDateTime"),
+                ("Id", "id"),
+                ("MeetingId", "meetingId"),
+                ("MeetingOrganizer", "meetingOrganizer"),
+                ("RecordingContentUrl", "recordingContentUrl"),
             ],
         }),
     },
@@ -1584,6 +1795,33 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "New-MgUserOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Create", "CreateExpanded", "CreateViaIdentity", "CreateViaIdentityExpanded"],
+                method: "POST",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDING,
+            params: &[
+                ("CallId", "callId"),
+                ("ContentCorrelationId", "contentCorrelationId"),
+                ("CreatedDateTime", "createdDateTime"),
+                ("EndDateTime", "endDateTime"),
+                ("Id", "id"),
+                ("MeetingId", "meetingId"),
+                ("MeetingOrganizer", "meetingOrganizer"),
+                ("RecordingContentUrl", "recordingContentUrl"),
+            ],
+        }),
+    },
+    Command {
         name: "New-MgUserOnlineMeetingTranscript",
         operations: &[
             Operation {
@@ -1686,6 +1924,21 @@ pub static COMMANDS: &[Command] = &[
         body: None,
     },
     Command {
+        name: "Remove-MgCommunicationCallRecordParticipantV2",
+        operations: &[
+            Operation {
+                sets: &["Delete", "DeleteViaIdentity"],
+                method: "DELETE",
+                path: "/communications/callRecords/{callRecord-id}/participants_v2/{participant-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Remove-MgCommunicationCallRecordSession",
         operations: &[
             Operation {
@@ -1738,6 +1991,21 @@ pub static COMMANDS: &[Command] = &[
                 method: "DELETE",
                 path: "/communications/onlineMeetings/{onlineMeeting-id}/attendanceReports/{meetingAttendanceReport-id}/attendanceRecords/{attendanceRecord-id}",
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "MeetingAttendanceReportId", key: "meetingAttendanceReport-id" }, PathParam { param: "AttendanceRecordId", key: "attendanceRecord-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Remove-MgCommunicationOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Delete", "DeleteViaIdentity"],
+                method: "DELETE",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
                 answer: Answer::None,
                 answer_type: None,
                 upload: false,
@@ -1821,6 +2089,21 @@ pub static COMMANDS: &[Command] = &[
         body: None,
     },
     Command {
+        name: "Remove-MgUserOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Delete", "DeleteViaIdentity"],
+                method: "DELETE",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: None,
+    },
+    Command {
         name: "Remove-MgUserOnlineMeetingTranscript",
         operations: &[
             Operation {
@@ -1893,6 +2176,48 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Send-MgCommunicationOnlineMeetingVirtualAppointmentReminderSm",
+        operations: &[
+            Operation {
+                sets: &["Send", "SendExpanded", "SendViaIdentity", "SendViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentReminderSms",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SEND_MG_COMMUNICATION_ONLINE_MEETING_VIRTUAL_APPOINTMENT_REMINDER_SM,
+            params: &[
+                ("RemindBeforeTimeInMinutesType", "remindBeforeTimeInMinutesType"),
+                ("Attendees", "attendees"),
+            ],
+        }),
+    },
+    Command {
+        name: "Send-MgCommunicationOnlineMeetingVirtualAppointmentSm",
+        operations: &[
+            Operation {
+                sets: &["Send", "SendExpanded", "SendViaIdentity", "SendViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/sendVirtualAppointmentSms",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SEND_MG_COMMUNICATION_ONLINE_MEETING_VIRTUAL_APPOINTMENT_SM,
+            params: &[
+                ("MessageType", "messageType"),
+                ("Attendees", "attendees"),
+            ],
+        }),
+    },
+    Command {
         name: "Set-MgCommunicationOnlineMeetingAttendeeReport",
         operations: &[
             Operation {
@@ -1900,6 +2225,21 @@ pub static COMMANDS: &[Command] = &[
                 method: "PUT",
                 path: "/communications/onlineMeetings/{onlineMeeting-id}/attendeeReport",
                 path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Set-MgCommunicationOnlineMeetingRecordingContent",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
                 answer: Answer::None,
                 answer_type: None,
                 upload: true,
@@ -1961,6 +2301,48 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Set-MgCommunicationPresenceAutomaticLocation",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetExpanded", "SetViaIdentity", "SetViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/setAutomaticLocation",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SET_MG_COMMUNICATION_PRESENCE_AUTOMATIC_LOCATION,
+            params: &[
+                ("WorkLocationType", "workLocationType"),
+                ("PlaceId", "placeId"),
+            ],
+        }),
+    },
+    Command {
+        name: "Set-MgCommunicationPresenceManualLocation",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetExpanded", "SetViaIdentity", "SetViaIdentityExpanded"],
+                method: "POST",
+                path: "/communications/presences/{presence-id}/setManualLocation",
+                path_params: &[PathParam { param: "PresenceId", key: "presence-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &B_SET_MG_COMMUNICATION_PRESENCE_MANUAL_LOCATION,
+            params: &[
+                ("WorkLocationType", "workLocationType"),
+                ("PlaceId", "placeId"),
+            ],
+        }),
+    },
+    Command {
         name: "Set-MgCommunicationPresenceStatusMessage",
         operations: &[
             Operation {
@@ -2010,6 +2392,21 @@ pub static COMMANDS: &[Command] = &[
                 method: "PUT",
                 path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/attendeeReport",
                 path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }],
+                answer: Answer::None,
+                answer_type: None,
+                upload: true,
+            },
+        ],
+        body: None,
+    },
+    Command {
+        name: "Set-MgUserOnlineMeetingRecordingContent",
+        operations: &[
+            Operation {
+                sets: &["Set", "SetViaIdentity"],
+                method: "PUT",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}/content",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
                 answer: Answer::None,
                 answer_type: None,
                 upload: true,
@@ -2204,6 +2601,28 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "Update-MgCommunicationCallRecordParticipantV2",
+        operations: &[
+            Operation {
+                sets: &["Update", "UpdateExpanded", "UpdateViaIdentity", "UpdateViaIdentityExpanded"],
+                method: "PATCH",
+                path: "/communications/callRecords/{callRecord-id}/participants_v2/{participant-id}",
+                path_params: &[PathParam { param: "CallRecordId", key: "callRecord-id" }, PathParam { param: "ParticipantId", key: "participant-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecords.participant"),
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDS_PARTICIPANT,
+            params: &[
+                ("AdministrativeUnitInfos", "administrativeUnitInfos"),
+                ("Id", "id"),
+                ("Identity", "identity"),
+            ],
+        }),
+    },
+    Command {
         name: "Update-MgCommunicationCallRecordSession",
         operations: &[
             Operation {
@@ -2366,6 +2785,33 @@ pub static COMMANDS: &[Command] = &[
                 ("RegistrationId", "registrationId"),
                 ("Role", "role"),
                 ("TotalAttendanceInSeconds", "totalAttendanceInSeconds"),
+            ],
+        }),
+    },
+    Command {
+        name: "Update-MgCommunicationOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Update", "UpdateExpanded", "UpdateViaIdentity", "UpdateViaIdentityExpanded"],
+                method: "PATCH",
+                path: "/communications/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}",
+                path_params: &[PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDING,
+            params: &[
+                ("CallId", "callId"),
+                ("ContentCorrelationId", "contentCorrelationId"),
+                ("CreatedDateTime", "createdDateTime"),
+                ("EndDateTime", "endDateTime"),
+                ("Id", "id"),
+                ("MeetingId", "meetingId"),
+                ("MeetingOrganizer", "meetingOrganizer"),
+                ("RecordingContentUrl", "recordingContentUrl"),
             ],
         }),
     },
@@ -2536,6 +2982,33 @@ pub static COMMANDS: &[Command] = &[
                 ("RegistrationId", "registrationId"),
                 ("Role", "role"),
                 ("TotalAttendanceInSeconds", "totalAttendanceInSeconds"),
+            ],
+        }),
+    },
+    Command {
+        name: "Update-MgUserOnlineMeetingRecording",
+        operations: &[
+            Operation {
+                sets: &["Update", "UpdateExpanded", "UpdateViaIdentity", "UpdateViaIdentityExpanded"],
+                method: "PATCH",
+                path: "/users/{user-id}/onlineMeetings/{onlineMeeting-id}/recordings/{callRecording-id}",
+                path_params: &[PathParam { param: "UserId", key: "user-id" }, PathParam { param: "OnlineMeetingId", key: "onlineMeeting-id" }, PathParam { param: "CallRecordingId", key: "callRecording-id" }],
+                answer: Answer::Entity,
+                answer_type: Some("microsoft.graph.callRecording"),
+                upload: false,
+            },
+        ],
+        body: Some(Body {
+            ty: &T_MICROSOFT_GRAPH_CALL_RECORDING,
+            params: &[
+                ("CallId", "callId"),
+                ("ContentCorrelationId", "contentCorrelationId"),
+                ("CreatedDateTime", "createdDateTime"),
+                ("EndDateTime", "endDateTime"),
+                ("Id", "id"),
+                ("MeetingId", "meetingId"),
+                ("MeetingOrganizer", "meetingOrganizer"),
+                ("RecordingContentUrl", "recordingContentUrl"),
             ],
         }),
     },

@@ -227,6 +227,12 @@ pub static E_MICROSOFT_GRAPH_REJECT_REASON: EnumType = EnumType {
     flags: false,
 };
 
+pub static E_MICROSOFT_GRAPH_REMIND_BEFORE_TIME_IN_MINUTES_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.remindBeforeTimeInMinutesType",
+    members: &["mins15", "unknownFutureValue"],
+    flags: false,
+};
+
 pub static E_MICROSOFT_GRAPH_ROUTING_MODE: EnumType = EnumType {
     name: "microsoft.graph.routingMode",
     members: &["oneToOne", "multicast", "unknownFutureValue"],
@@ -272,6 +278,12 @@ pub static E_MICROSOFT_GRAPH_TEAMWORK_USER_IDENTITY_TYPE: EnumType = EnumType {
 pub static E_MICROSOFT_GRAPH_TONE: EnumType = EnumType {
     name: "microsoft.graph.tone",
     members: &["tone0", "tone1", "tone2", "tone3", "tone4", "tone5", "tone6", "tone7", "tone8", "tone9", "star", "pound", "a", "b", "c", "d", "flash"],
+    flags: false,
+};
+
+pub static E_MICROSOFT_GRAPH_VIRTUAL_APPOINTMENT_MESSAGE_TYPE: EnumType = EnumType {
+    name: "microsoft.graph.virtualAppointmentMessageType",
+    members: &["confirmation", "reschedule", "cancellation", "unknownFutureValue"],
     flags: false,
 };
 
@@ -344,6 +356,18 @@ pub static T_MICROSOFT_GRAPH_ATTENDANCE_RECORD: StructType = StructType {
         Property { name: "registrationId", kind: Kind::String, collection: false, nullable: true, required: false },
         Property { name: "role", kind: Kind::String, collection: false, nullable: true, required: false },
         Property { name: "totalAttendanceInSeconds", kind: Kind::Int32, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: false,
+};
+
+pub static T_MICROSOFT_GRAPH_ATTENDEE_NOTIFICATION_INFO: StructType = StructType {
+    name: "microsoft.graph.attendeeNotificationInfo",
+    base: None,
+    props: &[
+        Property { name: "phoneNumber", kind: Kind::String, collection: false, nullable: true, required: false },
+        Property { name: "timeZone", kind: Kind::String, collection: false, nullable: true, required: false },
     ],
     derived: &[],
     is_abstract: false,
@@ -2263,6 +2287,30 @@ pub static B_SEND_MG_COMMUNICATION_CALL_DTMF_TONE: StructType = StructType {
     open: true,
 };
 
+pub static B_SEND_MG_COMMUNICATION_ONLINE_MEETING_VIRTUAL_APPOINTMENT_REMINDER_SM: StructType = StructType {
+    name: "microsoft.graph.sendVirtualAppointmentReminderSms(microsoft.graph.onlineMeeting)",
+    base: None,
+    props: &[
+        Property { name: "remindBeforeTimeInMinutesType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_REMIND_BEFORE_TIME_IN_MINUTES_TYPE), collection: false, nullable: true, required: false },
+        Property { name: "attendees", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ATTENDEE_NOTIFICATION_INFO), collection: true, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_SEND_MG_COMMUNICATION_ONLINE_MEETING_VIRTUAL_APPOINTMENT_SM: StructType = StructType {
+    name: "microsoft.graph.sendVirtualAppointmentSms(microsoft.graph.onlineMeeting)",
+    base: None,
+    props: &[
+        Property { name: "messageType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_VIRTUAL_APPOINTMENT_MESSAGE_TYPE), collection: false, nullable: true, required: false },
+        Property { name: "attendees", kind: Kind::Struct(&T_MICROSOFT_GRAPH_ATTENDEE_NOTIFICATION_INFO), collection: true, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
 pub static B_SET_MG_COMMUNICATION_PRESENCE: StructType = StructType {
     name: "microsoft.graph.setPresence(microsoft.graph.presence)",
     base: None,
@@ -2271,6 +2319,30 @@ pub static B_SET_MG_COMMUNICATION_PRESENCE: StructType = StructType {
         Property { name: "availability", kind: Kind::String, collection: false, nullable: false, required: true },
         Property { name: "activity", kind: Kind::String, collection: false, nullable: false, required: true },
         Property { name: "expirationDuration", kind: Kind::Duration, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_SET_MG_COMMUNICATION_PRESENCE_AUTOMATIC_LOCATION: StructType = StructType {
+    name: "microsoft.graph.setAutomaticLocation(microsoft.graph.presence)",
+    base: None,
+    props: &[
+        Property { name: "workLocationType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_WORK_LOCATION_TYPE), collection: false, nullable: false, required: true },
+        Property { name: "placeId", kind: Kind::String, collection: false, nullable: true, required: false },
+    ],
+    derived: &[],
+    is_abstract: false,
+    open: true,
+};
+
+pub static B_SET_MG_COMMUNICATION_PRESENCE_MANUAL_LOCATION: StructType = StructType {
+    name: "microsoft.graph.setManualLocation(microsoft.graph.presence)",
+    base: None,
+    props: &[
+        Property { name: "workLocationType", kind: Kind::Enum(&E_MICROSOFT_GRAPH_WORK_LOCATION_TYPE), collection: false, nullable: false, required: true },
+        Property { name: "placeId", kind: Kind::String, collection: false, nullable: true, required: false },
     ],
     derived: &[],
     is_abstract: false,
