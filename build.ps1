@@ -242,8 +242,8 @@ function Invoke-Fuzz {
     Invoke-Build
     $env:GRAPH_FUZZ_CASES = $Cases
     $env:GRAPH_ABI_CASES = $Cases
-    Write-Host "==> $Cases generated cases per generator (invites, Invoke-MgGraphRequest, the C ABI)"
-    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test invite_fuzz --test graph_request_fuzz '--' --nocapture
+    Write-Host "==> $Cases generated cases per generator (invites, the call commands' bodies, Invoke-MgGraphRequest, the C ABI)"
+    Invoke-Native cargo test --locked @cargoFlags -p graph-host-tests --test invite_fuzz --test graph_request_fuzz --test call_body_fuzz '--' --nocapture
     Invoke-Native cargo test --locked @cargoFlags -p graph-ffi --test c_abi_abuse '--' --nocapture
 }
 

@@ -118,7 +118,8 @@ namespace GraphRust.CloudCommunications.Runtime
             writer.WriteStartObject();
             foreach (KeyValuePair<string, string?> id in identity)
             {
-                writer.WriteString(id.Key, id.Value);
+                // Checked as every other text is: a lone surrogate would be sent as U+FFFD, another id.
+                writer.WriteString(id.Key, id.Value is null ? null : PowerShellJsonWriter.CheckText(id.Value, id.Key));
             }
 
             if (validatedBody is JsonElement body)

@@ -5,8 +5,12 @@ use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
+    /// The invite's body (its messages say so, as they always have).
     #[error("the body is not valid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     InvalidBody(Vec<Problem>),
+    /// A generated command's body.
+    #[error("the body is not valid: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    InvalidRequestBody(Vec<Problem>),
     #[error("{0}")]
     InvalidArgument(String),
     #[error("Authentication needed. Please call Connect-MgGraph.")]
@@ -144,11 +148,15 @@ impl CoreError {
             response_body: None,
         };
         match self {
-            CoreError::InvalidBody(problems) => problems
+            CoreError::InvalidBody(problems) | CoreError::InvalidRequestBody(problems) => problems
                 .iter()
                 .map(|p| ErrorData {
                     error_id: "InvalidBody".into(),
-                    message: format!("Invalid invite body: {p}"),
+                    message: if matches!(self, CoreError::InvalidBody(_)) {
+                        format!("Invalid invite body: {p}")
+                    } else {
+                        format!("Invalid body: {p}")
+                    },
                     category: "InvalidArgument".into(),
                     target: Some(if p.path.is_empty() {
                         "body".into()

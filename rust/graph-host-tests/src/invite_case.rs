@@ -149,7 +149,8 @@ fn unknown(keys: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn call_id() -> impl Strategy<Value = Vec<u16>> {
+/// Call ids: GUID-like, the awkward ones (`.`, `a/b`, `#x`, `%2F`, spaces, Unicode) and any text.
+pub fn call_id() -> impl Strategy<Value = Vec<u16>> {
     prop_oneof![
         4 => "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}".prop_map(|s| s.encode_utf16().collect()),
         1 => prop::sample::select(vec![".", "..", "a/b", "a?b=1", "#x", "%2F", "a b", "ü漢🎉", " "])

@@ -2,6 +2,10 @@
 //! PowerShell runspaces in the C# harness (tests/host-harness), the emulator on
 //! loopback, generated inputs (proptest) and an independent oracle.
 
+pub mod call_body_case;
+pub mod call_body_oracle;
+pub mod call_body_schema;
+pub mod call_body_values;
 pub mod campaign;
 pub mod checks;
 pub mod headers;

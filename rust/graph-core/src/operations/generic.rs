@@ -84,7 +84,18 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
         .trim_end_matches('/')
         .to_string();
     let url = format!("{endpoint}/v1.0{path}{query}");
-    check_url_length("The request", &url).map_err(CoreError::InvalidArgument)?;
+    // Too long is the longest id's doing, when an id is what makes it long (as the invite says CallId).
+    let longest = operation
+        .path_params
+        .iter()
+        .max_by_key(|p| {
+            values
+                .get(p.param)
+                .and_then(Value::as_str)
+                .map_or(0, str::len)
+        })
+        .map_or("The request", |p| p.param);
+    check_url_length(longest, &url).map_err(CoreError::InvalidArgument)?;
     let mut prepared = Prepared {
         method: operation.method.parse().map_err(|_| {
             CoreError::InvalidArgument(format!("unknown method {}", operation.method))
@@ -315,7 +326,7 @@ fn prepare_body(
         .or_else(|| values.remove("Body"));
     let input = match given {
         Some(Value::Null) => {
-            return Err(CoreError::InvalidBody(vec![Problem {
+            return Err(CoreError::InvalidRequestBody(vec![Problem {
                 path: String::new(),
                 message: "BodyParameter is null: give the body as a hashtable".into(),
             }]))
@@ -326,7 +337,7 @@ fn prepare_body(
                 None | Some(Value::Null) => Map::new(),
                 Some(Value::Object(map)) => map,
                 Some(other) => {
-                    return Err(CoreError::InvalidBody(vec![Problem {
+                    return Err(CoreError::InvalidRequestBody(vec![Problem {
                         path: "AdditionalProperties".into(),
                         message: format!(
                             "expected a hashtable, got {}",
@@ -347,7 +358,7 @@ fn prepare_body(
     if validated {
         return Ok(input);
     }
-    let checked = validate(body.ty, &input).map_err(CoreError::InvalidBody)?;
+    let checked = validate(body.ty, &input).map_err(CoreError::InvalidRequestBody)?;
     for warning in checked.warnings {
         events.warning(warning);
     }

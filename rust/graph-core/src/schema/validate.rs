@@ -76,6 +76,11 @@ impl Check {
             .map(|(_, v)| v);
         match named {
             Some(Value::String(name)) => match declared.resolve(name) {
+                // Naming an abstract type says no more than naming none.
+                Some(ty) if ty.is_abstract => {
+                    self.abstract_problem(ty, path);
+                    ty
+                }
                 Some(ty) => ty,
                 None => {
                     self.warnings.push(format!(
@@ -91,24 +96,28 @@ impl Check {
                 declared
             }
             None if declared.is_abstract => {
-                let choices: Vec<String> = declared
-                    .derived
-                    .iter()
-                    .filter(|d| !d.is_abstract)
-                    .map(|d| format!("#{}", d.name))
-                    .collect();
-                self.problem(
-                    path,
-                    format!(
-                        "is a {}, which is abstract: say which kind with '@odata.type' (one of {})",
-                        declared.name,
-                        choices.join(", ")
-                    ),
-                );
+                self.abstract_problem(declared, path);
                 declared
             }
             None => declared,
         }
+    }
+
+    fn abstract_problem(&mut self, ty: &'static StructType, path: &str) {
+        let choices: Vec<String> = ty
+            .derived
+            .iter()
+            .filter(|d| !d.is_abstract)
+            .map(|d| format!("#{}", d.name))
+            .collect();
+        self.problem(
+            path,
+            format!(
+                "is a {}, which is abstract: say which kind with '@odata.type' (one of {})",
+                ty.name,
+                choices.join(", ")
+            ),
+        );
     }
 
     fn object(
@@ -125,8 +134,15 @@ impl Check {
                     let child = join(path, prop.name);
                     (prop.name.to_string(), self.property(prop, value, &child))
                 }
+                // A type Graph knows goes in Graph's spelling (OData's type names are case-sensitive).
                 None if key.eq_ignore_ascii_case("@odata.type") => {
-                    ("@odata.type".to_string(), value.clone())
+                    let known = matches!(value, Value::String(n) if declared.resolve(n).is_some());
+                    let spelled = if known {
+                        Value::String(format!("#{}", ty.name))
+                    } else {
+                        value.clone()
+                    };
+                    ("@odata.type".to_string(), spelled)
                 }
                 None => (key.clone(), value.clone()),
             };
@@ -162,7 +178,17 @@ impl Check {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| self.value(&prop.kind, v, &format!("{path}[{i}]")))
+                    .map(|(i, v)| {
+                        let at = format!("{path}[{i}]");
+                        if v.is_null() && !prop.nullable {
+                            self.problem(
+                                &at,
+                                "is null, and Graph does not accept null here".into(),
+                            );
+                            return Value::Null;
+                        }
+                        self.value(&prop.kind, v, &at)
+                    })
                     .collect(),
             ),
             // One item where a list is expected: PowerShell binds it as a list of one.
@@ -191,7 +217,12 @@ impl Check {
                     (i64::MIN, i64::MAX, "a whole number (Int64)")
                 };
                 let parsed = match value {
-                    Value::Number(n) => n.as_i64(),
+                    // A whole number written with a scale (a [decimal] 3.0) is still whole.
+                    Value::Number(n) => n.as_i64().or_else(|| {
+                        n.as_f64()
+                            .filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+                            .map(|f| f as i64)
+                    }),
                     Value::String(s) => s.trim().parse::<i64>().ok(),
                     _ => None,
                 };
