@@ -15,14 +15,13 @@ use graph_host_tests::{campaign, checks};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-/// Makes a call with this id exist (`POST /_emulator/calls`), so that its actions succeed.
-
 /// The tests share one emulator and read what it received: one at a time.
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Makes a call with this id exist (`POST /_emulator/calls`), so that its actions succeed.
 fn seed_call(base_url: &str, id: &str) -> std::io::Result<()> {
     let address = base_url.trim_start_matches("http://");
     let body = serde_json::json!({ "id": id }).to_string();
