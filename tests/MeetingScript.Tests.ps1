@@ -1,6 +1,6 @@
 # A meeting script as users write it, under a user's sign-in (device code) against the emulator:
 # create a meeting for the user, find-or-create one by an external id, read its attendance
-# report and records page by page, read the user's presence, delete the meeting.
+# report and records page by page, download its transcript, read the user's presence, delete it.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
@@ -33,6 +33,11 @@ Describe 'A script that creates a meeting for the user and reads who attended' {
                 -MeetingAttendanceReportId $script:Reports[0].Id -All)
         $script:RecordPages = @(Get-EmulatorRequest $script:Emulator -Kind graph | Where-Object { $_.rawPath -like '*/attendanceRecords*' })
         Invoke-RestMethod -Method Post -Uri "$($script:Emulator.BaseUrl)/_emulator/paging" -ContentType 'application/json' -Body '{"pageSize":100}' | Out-Null
+        # Graph makes the transcript during the meeting; the emulator takes it through Graph's path.
+        $transcript = New-MgUserOnlineMeetingTranscript -UserId $script:User -OnlineMeetingId $script:Meeting.Id -MeetingId $script:Meeting.Id
+        $script:TranscriptFile = Join-Path $TestDrive 'quarterly-review.vtt'
+        $script:Downloaded = Get-MgUserOnlineMeetingTranscriptContent -UserId $script:User -OnlineMeetingId $script:Meeting.Id `
+            -CallTranscriptId $transcript.Id -OutFile $script:TranscriptFile -PassThru
         $script:Presence = Get-MgUserPresence -UserId $script:User
         $script:Removed = Remove-MgUserOnlineMeeting -UserId $script:User -OnlineMeetingId $script:Meeting.Id -PassThru
     }
@@ -54,6 +59,11 @@ Describe 'A script that creates a meeting for the user and reads who attended' {
         $script:Records | ForEach-Object { $_ | Should -BeOfType Microsoft.Graph.PowerShell.Models.MicrosoftGraphAttendanceRecord }
         ($script:Records | Measure-Object TotalAttendanceInSeconds -Sum).Sum | Should -Be 9000
         $script:RecordPages.Count | Should -Be 3 -Because 'five records two to a page'
+    }
+
+    It 'downloads the meeting''s transcript, a WebVTT file' {
+        $script:Downloaded | Should -BeTrue
+        (Get-Content $script:TranscriptFile -Raw) | Should -Match '^WEBVTT'
     }
 
     It 'reads the user''s presence, typed' {
