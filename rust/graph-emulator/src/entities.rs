@@ -196,6 +196,8 @@ impl Request<'_> {
 
     fn list(&self) -> Answer {
         let options = self.options()?;
+        expand::check(self.address.last().shape, &options.expand)
+            .map_err(|m| self.bad_request(&m))?;
         let page = {
             let mut shared = self.state.lock();
             let page_size = shared.page_size;
@@ -294,6 +296,8 @@ impl Request<'_> {
 
     fn read(&self) -> Answer {
         let options = self.options()?;
+        expand::check(self.address.last().shape, &options.expand)
+            .map_err(|m| self.bad_request(&m))?;
         let entity = {
             let mut shared = self.state.lock();
             let mut entity = shared

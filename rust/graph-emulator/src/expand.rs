@@ -69,6 +69,33 @@ fn split_at_depth_zero(text: &str, separator: char) -> Vec<&str> {
     parts
 }
 
+/// Every name the expand tree holds is a contained collection where it stands (Graph checks the
+/// option before it reads anything, so an empty list is refused as a full one).
+pub(crate) fn check(shape: &'static CollectionShape, expands: &[Expand]) -> Result<(), String> {
+    for expand in expands {
+        let child = child_named(shape, &expand.name)?;
+        check(child, &expand.nested)?;
+    }
+    Ok(())
+}
+
+fn child_named(
+    shape: &'static CollectionShape,
+    name: &str,
+) -> Result<&'static CollectionShape, String> {
+    shape
+        .children
+        .iter()
+        .copied()
+        .find(|c| c.name == name)
+        .ok_or_else(|| {
+            format!(
+                "Could not find a property named '{name}' on type 'microsoft.graph.{}'.",
+                shape.entity
+            )
+        })
+}
+
 /// Puts into `entity` (an item of `collection`, of `shape`) the items of each expanded child.
 pub(crate) fn apply(
     collection: &mut Collection,
@@ -80,12 +107,7 @@ pub(crate) fn apply(
         return Ok(());
     };
     for expand in expands {
-        let Some(child) = shape.children.iter().find(|c| c.name == expand.name) else {
-            return Err(format!(
-                "Could not find a property named '{}' on type 'microsoft.graph.{}'.",
-                expand.name, shape.entity
-            ));
-        };
+        let child = child_named(shape, &expand.name)?;
         let children = collection.child_mut(&id, child.name);
         let mut items: Vec<Value> = children.values().cloned().collect();
         for item in &mut items {

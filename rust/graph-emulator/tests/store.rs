@@ -259,10 +259,7 @@ fn query_options_select_order_skip_and_filter() {
     assert_eq!(ids(&get("$filter=info/role eq 'Dee'")), vec!["d"]);
     // Anything beyond the simple form is ignored (and recorded).
     assert_eq!(
-        ids(&get(
-            "$filter=startswith(displayName,'A')&$search=%22x%22&$expand=info"
-        ))
-        .len(),
+        ids(&get("$filter=startswith(displayName,'A')&$search=%22x%22")).len(),
         3
     );
     let last = emulator.requests().pop().unwrap();
@@ -284,4 +281,33 @@ fn query_options_select_order_skip_and_filter() {
         .unwrap()
         .starts_with("text/plain"));
     assert_eq!(client.get(&format!("{base}?$top=many")).status, 400);
+}
+
+#[test]
+fn expand_nests_contained_collections_and_refuses_what_is_not_one() {
+    let (_emulator, client) = emulator();
+    let records = CALLS.replace("/calls", "/callRecords");
+    assert_eq!(client.post(&records, &json!({"id": "r1"})).status, 201);
+    for session in ["s1", "s2"] {
+        client.post(&format!("{records}/r1/sessions"), &json!({"id": session}));
+        for segment in ["g1", "g2", "g3"] {
+            client.post(
+                &format!("{records}/r1/sessions/{session}/segments"),
+                &json!({"id": segment}),
+            );
+        }
+    }
+    let record = client
+        .get(&format!("{records}/r1?$expand=sessions($expand=segments)"))
+        .json();
+    let sessions = record["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0]["segments"].as_array().unwrap().len(), 3);
+    let listed = client.get(&format!("{records}?$expand=sessions")).json();
+    assert_eq!(listed["value"][0]["sessions"].as_array().unwrap().len(), 2);
+    assert!(listed["value"][0]["sessions"][0].get("segments").is_none());
+    // Graph expands navigation properties only.
+    new_call(&client, "x");
+    let reply = client.get(&format!("{CALLS}/x/participants?$expand=info"));
+    assert_eq!(reply.status, 400, "{}", reply.text());
 }

@@ -12,24 +12,9 @@ use proptest::prelude::*;
 
 use crate::call_body_schema::{known_names, Complex, EnumType, Ty};
 use crate::ps_value::{ListKind, MapKind, PsValue};
-use crate::strategies::{any_value, clean_text, keys, list_kind, map_kind, text};
+use crate::strategies::{any_value, clean_text, keys, list_kind, map_kind, spell, text};
 
 static KNOWN: Lazy<HashSet<String>> = Lazy::new(known_names);
-
-/// Graph's name in one of four spellings: camelCase, PascalCase, lower, UPPER.
-pub fn spell(name: &str, spelling: usize) -> String {
-    match spelling % 4 {
-        0 => name.to_string(),
-        1 => {
-            let mut c = name.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        }
-        2 => name.to_ascii_lowercase(),
-        _ => name.to_ascii_uppercase(),
-    }
-}
 
 /// Keys that no type of the model names (so that the oracle knows they are kept as sent).
 pub fn unknown(keys: Vec<String>) -> Vec<String> {

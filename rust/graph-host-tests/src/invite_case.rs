@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 use crate::headers::{self, Headers};
 use crate::oracle::{self, Refusal};
 use crate::ps_value::{MapKind, PsValue};
-use crate::strategies::{any_value, clean_text, keys, list_kind, map_kind, plant, poison, text};
+use crate::strategies::{
+    any_value, call_url_length, clean_text, keys, list_kind, map_kind, plant, poison, spell, text,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InviteSet {
@@ -59,20 +61,6 @@ pub enum Expected {
     },
     /// One error names one of these places; nothing is sent.
     Refused(Vec<Refusal>),
-}
-
-fn spell(name: &str, spelling: usize) -> String {
-    match spelling % 4 {
-        0 => name.to_string(),
-        1 => {
-            let mut c = name.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        }
-        2 => name.to_ascii_lowercase(),
-        _ => name.to_ascii_uppercase(),
-    }
 }
 
 /// A value for a documented text property (strings, or what PowerShell users put there).
@@ -300,11 +288,15 @@ impl InviteCase {
                 path: "CallId".into(),
                 says: "segment",
             }),
-            Some(id) if invite_url_length(graph_endpoint, &id) > oracle::MAX_URL_LEN => refusals
-                .push(Refusal {
+            Some(id)
+                if call_url_length(graph_endpoint, &id, "/participants/invite")
+                    > oracle::MAX_URL_LEN =>
+            {
+                refusals.push(Refusal {
                     path: "CallId".into(),
                     says: "too long",
-                }),
+                })
+            }
             Some(_) => {}
         }
         let written = if self.set.expanded() {
@@ -414,23 +406,4 @@ impl InviteCase {
             headers,
         })
     }
-}
-
-/// The invite URL's length: the call id percent-encoded (every UTF-8 byte but
-/// `A-Z a-z 0-9 - . _ ~` becomes three characters) between Graph's fixed parts.
-fn invite_url_length(graph_endpoint: &str, call_id: &str) -> usize {
-    let escaped: usize = call_id
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                1
-            } else {
-                3
-            }
-        })
-        .sum();
-    graph_endpoint.len()
-        + "/v1.0/communications/calls/".len()
-        + escaped
-        + "/participants/invite".len()
 }

@@ -197,3 +197,34 @@ pub fn plant(value: PsValue, poison: PsValue, route: &[usize]) -> PsValue {
         (_, _) => poison,
     }
 }
+
+/// Graph's name in one of four spellings: camelCase, PascalCase, lower, UPPER.
+pub fn spell(name: &str, spelling: usize) -> String {
+    match spelling % 4 {
+        0 => name.to_string(),
+        1 => {
+            let mut c = name.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        }
+        2 => name.to_ascii_lowercase(),
+        _ => name.to_ascii_uppercase(),
+    }
+}
+
+/// A call URL's length: the call id percent-encoded (every UTF-8 byte but `A-Z a-z 0-9 - . _ ~`
+/// becomes three characters) after Graph's fixed part, then `rest` (`/participants/invite`).
+pub fn call_url_length(graph_endpoint: &str, call_id: &str, rest: &str) -> usize {
+    let escaped: usize = call_id
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                1
+            } else {
+                3
+            }
+        })
+        .sum();
+    graph_endpoint.len() + "/v1.0/communications/calls/".len() + escaped + rest.len()
+}
