@@ -2,11 +2,12 @@
 //! values the cmdlet bound, by parameter name. It fills the path (each id one percent-encoded
 //! segment), builds the query, validates the body against the descriptor's type, sends through
 //! the session with its retries, timeouts and Ctrl+C, and reads the answer as the descriptor says:
-//! one object, pages of a collection, a count, or nothing.
+//! one object, pages of a collection, a count, a stream to a file, a function's value, or nothing.
 //!
 //! Results for the shim: `{"item": {...}, "type": "microsoft.graph.x"}` per object,
 //! `{"count": n}`, `{"odataCount": n}`, `{"accepted": true}` for an answer with no body,
-//! `{"page": n}` after each page (its response headers), `{"body": {...}}` for `validateOnly`.
+//! `{"page": n}` after each page (its response headers), `{"body": {...}}` for `validateOnly`,
+//! `{"saved": path, "bytes": n}` for a stream written to its file, `{"value": ...}` for a function's.
 
 use std::path::PathBuf;
 
@@ -162,11 +163,7 @@ pub(super) async fn run(mut args: Value, events: &Events) -> Result<(), CoreErro
             Sent::Unread(..) => unreachable!("a call that does not stream reads every answer"),
         };
         if !(200..300).contains(&exchange.status) {
-            let mut error = transport::graph_error(&exchange);
-            if exchange.status == 403 {
-                error.message = refused_sign_in(&error.message, &connection.context);
-            }
-            return Err(CoreError::Graph(Box::new(error)));
+            return Err(graph_failure(&exchange, &connection.context));
         }
         let headers = exchange.headers_json();
         match operation.answer {
@@ -258,11 +255,7 @@ async fn download(
         match send_with_retries(bearer, context, prepared, true, events).await? {
             Sent::Read(exchange) => {
                 if !(200..300).contains(&exchange.status) {
-                    let mut error = transport::graph_error(&exchange);
-                    if exchange.status == 403 {
-                        error.message = refused_sign_in(&error.message, signed_in);
-                    }
-                    return Err(CoreError::Graph(Box::new(error)));
+                    return Err(graph_failure(&exchange, signed_in));
                 }
                 files::write_file(target, &exchange.body).await?;
                 (exchange.body.len() as u64, exchange.headers_json())
@@ -281,6 +274,15 @@ async fn download(
         Some(headers),
     );
     Ok(())
+}
+
+/// Graph's error answer as an error record's data; a 403 also says which sign-in Graph refused.
+fn graph_failure(exchange: &Exchange, signed_in: &Context) -> CoreError {
+    let mut error = transport::graph_error(exchange);
+    if exchange.status == 403 {
+        error.message = refused_sign_in(&error.message, signed_in);
+    }
+    CoreError::Graph(Box::new(error))
 }
 
 /// A 403 says which sign-in Graph refused, and with what it was made: a user's sign-in and its
