@@ -215,8 +215,7 @@ public sealed class Surface
         };
         AddIds(spec, ids, new[] { "Get" }, new List<PathParameter>(), Array.Empty<string>());
         AddInputObject(spec, "GetViaIdentity");
-        AddQuery(spec, "ExpandProperty", "string[]?", "String[]", new[] { "Expand" }, spec.SetNames, "Expands related entities ($expand): the navigation properties to return with the object.");
-        AddQuery(spec, "Property", "string[]?", "String[]", new[] { "Select" }, spec.SetNames, "Selects the properties to return ($select).");
+        AddSelectExpand(spec, "the object");
         AddCommon(spec);
         candidates.Add(spec);
         candidates.Add(CreateOrUpdate(CommandKind.Update, noun, entity, path, ids));
@@ -240,8 +239,7 @@ public sealed class Surface
         };
         AddIds(spec, itemIds, new[] { "Get" }, parentIds, listable ? new[] { "List" } : Array.Empty<string>());
         AddInputObject(spec, "GetViaIdentity");
-        AddQuery(spec, "ExpandProperty", "string[]?", "String[]", new[] { "Expand" }, spec.SetNames, "Expands related entities ($expand): the navigation properties to return with each object.");
-        AddQuery(spec, "Property", "string[]?", "String[]", new[] { "Select" }, spec.SetNames, "Selects the properties to return ($select).");
+        AddSelectExpand(spec, "each object");
         string[] listOnly = listable ? new[] { "List" } : Array.Empty<string>();
         AddQuery(spec, "Filter", "string?", "String", Array.Empty<string>(), listOnly, "Filters the items by an OData expression ($filter).");
         AddQuery(spec, "Search", "string?", "String", Array.Empty<string>(), listOnly, "Searches the items by a phrase ($search).");
@@ -440,6 +438,13 @@ public sealed class Surface
             Name = "InputObject", ClrType = "ICloudCommunicationsIdentity?", HelpType = "ICloudCommunicationsIdentity", Role = ParameterRole.InputObject, FromPipeline = true,
             Description = "An identity: any object or hashtable with the key properties this command needs (" + string.Join(", ", spec.Operations.SelectMany(o => o.PathParameters).Select(p => p.Name).Distinct()) + "), such as an object another command returned.",
         }, sets, mandatory: true);
+
+    /// <summary>-ExpandProperty ($expand) and -Property ($select) in every set of a read.</summary>
+    private static void AddSelectExpand(CommandSpec spec, string returned)
+    {
+        AddQuery(spec, "ExpandProperty", "string[]?", "String[]", new[] { "Expand" }, spec.SetNames, $"Expands related entities ($expand): the navigation properties to return with {returned}.");
+        AddQuery(spec, "Property", "string[]?", "String[]", new[] { "Select" }, spec.SetNames, "Selects the properties to return ($select).");
+    }
 
     private static void AddQuery(CommandSpec spec, string name, string clr, string help, string[] aliases, IEnumerable<string> sets, string description) =>
         Add(spec, new CmdletParameter { Name = name, ClrType = clr, HelpType = help, Role = ParameterRole.Query, Aliases = aliases, Description = description }, sets);

@@ -94,6 +94,16 @@ pub(crate) async fn read_back(path: &Path) -> Result<Vec<u8>, CoreError> {
     tokio::fs::read(path).await.map_err(|e| file_error(path, e))
 }
 
+/// A file whose bytes a request sends (`-InputFilePath`, `-InFile`); unreadable, nothing is sent.
+pub(crate) async fn read_input(path: &str, parameter: &str) -> Result<Vec<u8>, CoreError> {
+    tokio::fs::read(path).await.map_err(|e| {
+        refused(
+            "InputFileUnreadable",
+            format!("{parameter} '{path}' could not be read: {e}. Nothing was sent."),
+        )
+    })
+}
+
 /// The bytes of the file `-InFile` names, and the content type its extension says (Graph reads
 /// a transcript as WebVTT, metadata as JSON; anything else is sent as bytes).
 pub(crate) async fn read_upload(
@@ -107,12 +117,7 @@ pub(crate) async fn read_upload(
             "InFile is null or empty: give the file to upload.".into(),
         ));
     };
-    let bytes = tokio::fs::read(path).await.map_err(|e| {
-        refused(
-            "InputFileUnreadable",
-            format!("InFile '{path}' could not be read: {e}. Nothing was sent."),
-        )
-    })?;
+    let bytes = read_input(path, "InFile").await?;
     let extension = Path::new(path)
         .extension()
         .and_then(|e| e.to_str())

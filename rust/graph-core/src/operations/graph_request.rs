@@ -19,7 +19,7 @@ use crate::http::dispatch::{send_with_retries, Answer, Bearer, Prepared};
 use crate::http::request::{check_headers, check_url_length, is_loopback};
 use crate::http::retry;
 use crate::http::transport::{self, Exchange, Head};
-use crate::operations::files::{read_back, stream_to_file, write_file};
+use crate::operations::files::{read_back, read_input, stream_to_file, write_file};
 use crate::session::{self, Environment};
 
 /// Headers `-Headers` may not set here: the token and the framing are ours.
@@ -144,12 +144,7 @@ async fn body_of(args: &Value) -> Result<(Option<Vec<u8>>, &'static str), CoreEr
         return Ok((Some(bytes), "application/octet-stream"));
     }
     if let Some(path) = text(args, "inputFile") {
-        let bytes = tokio::fs::read(&path).await.map_err(|e| {
-            refused(
-                "InputFileUnreadable",
-                format!("InputFilePath '{path}' could not be read: {e}. Nothing was sent."),
-            )
-        })?;
+        let bytes = read_input(&path, "InputFilePath").await?;
         return Ok((Some(bytes), "application/octet-stream"));
     }
     Ok((None, "application/json"))
